@@ -1,0 +1,63 @@
+// Lint with type information: floating promises are the classic event-store bug.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'data/', 'coverage/', 'node_modules/', '.ci/out/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports only.' },
+      ],
+    },
+  },
+  {
+    // The domain is pure: no I/O, no clock, nothing outside itself.
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/eventstore/**',
+                '**/http/**',
+                '**/webhooks/**',
+                '**/projections/**',
+                '**/config',
+                '**/logger',
+                '**/main',
+                '**/cli',
+              ],
+              message: 'src/domain imports nothing outside itself.',
+            },
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'crypto', 'pg', 'better-sqlite3', 'express'],
+              message: 'src/domain does no I/O.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'Date', message: 'Time arrives in the command.' }],
+    },
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,66 @@
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * Serialises a JSON value canonically: object keys sorted by UTF-16 code units, no whitespace,
+ * numbers and strings as ECMAScript's JSON.stringify writes them. That is the JSON Canonicalization
+ * Scheme of RFC 8785, so a verifier in another language computes the same bytes (and hashes).
+ * Anything that is not plain JSON (undefined, NaN, Infinity, bigint, functions, dates, class
+ * instances, cycles) is rejected rather than silently dropped or turned into null.
+ */
+export function canonicalJson(value: unknown): string {
+  return serialise(value, '', new Set());
+}
+
+function serialise(value: unknown, path: string, ancestors: Set<object>): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new NotJsonError(path, `${value} is not a JSON number`);
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      throw new NotJsonError(path, `a ${typeof value} is not JSON`);
+  }
+  if (ancestors.has(value)) throw new NotJsonError(path, 'a cycle is not JSON');
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) {
+      const items = value.map((item: unknown, i) => serialise(item, `${path}/${i}`, ancestors));
+      return `[${items.join(',')}]`;
+    }
+    const prototype: unknown = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null) {
+      throw new NotJsonError(path, 'only plain objects are JSON');
+    }
+    const record = value as Record<string, unknown>;
+    const members = Object.keys(record)
+      .sort()
+      .map(
+        (key) =>
+          `${JSON.stringify(key)}:${serialise(record[key], `${path}/${escapePointer(key)}`, ancestors)}`,
+      );
+    return `{${members.join(',')}}`;
+  } finally {
+    ancestors.delete(value);
+  }
+}
+
+function escapePointer(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+export class NotJsonError extends Error {
+  constructor(
+    readonly pointer: string,
+    detail: string,
+  ) {
+    super(`${pointer || '/'}: ${detail}`);
+    this.name = 'NotJsonError';
+  }
+}

@@ -1,0 +1,354 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import {
+  AppendPlanner,
+  type AppendRequest,
+  type EventRow,
+  type StoredEventIdentity,
+} from '../appendPlanner';
+import { catchUpSubscription } from '../catchUpSubscription';
+import { EventStoreError, StoreClosedError, StoreStartupError } from '../errors';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../eventStore';
+import { GroupCommitter, type Outcome } from '../groupCommit';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRecordRow } from '../eventRecordRow';
+import {
+  SchemaMismatchError,
+  checksumOf,
+  pendingMigrations,
+  type AppliedMigration,
+} from '../migration';
+import { prepareAppend } from '../preparedEvent';
+import { WakeSignal } from '../wakeSignal';
+import { sqliteMigrations } from './migrations';
+
+export interface SqliteEventStoreOptions {
+  /** A file path; the directory is created if missing. */
+  readonly path: string;
+  readonly logger: Logger;
+  readonly clock?: () => Date;
+  /** How long a write waits for another process's lock before failing. */
+  readonly busyTimeoutMs?: number;
+  /** Safety-net poll for appends by other processes; appends in this process wake readers at once. */
+  readonly pollIntervalMs?: number;
+}
+
+/**
+ * The embedded default: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged
+ * append survives a power cut. Appends of one event-loop turn share one transaction and one fsync.
+ * Positions are dense because SQLite allows one writer at a time: the next position is the last
+ * one plus one, decided inside the write transaction.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly appended = new WakeSignal();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
+  private readonly clock: () => Date;
+  private readonly pollIntervalMs: number;
+  private closed = false;
+  private readonly statements;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly logger: Logger,
+    options: SqliteEventStoreOptions,
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.committer = new GroupCommitter((requests) => this.commitBatch(requests));
+    this.statements = {
+      head: db.prepare<[], { global_position: number; recorded_at: string }>(
+        'SELECT global_position, recorded_at FROM events ORDER BY global_position DESC LIMIT 1',
+      ),
+      streamVersion: db
+        .prepare<[string], number | null>(
+          'SELECT max(stream_version) FROM events WHERE stream_id = ?',
+        )
+        .pluck(),
+      storedEvent: db.prepare<
+        [string],
+        { stream_id: string; stream_version: number; global_position: number; content_hash: string }
+      >(
+        'SELECT stream_id, stream_version, global_position, content_hash FROM events WHERE event_id = ?',
+      ),
+      insert: db.prepare<[Record<string, string | number | null>]>(
+        `INSERT INTO events (${EVENT_COLUMNS}, content_hash) VALUES (@globalPosition, @eventId, @streamId, @streamVersion, @type, @schemaVersion, @dataJson, @occurredAt, @recordedAt, @actor, @source, @correlationId, @causationId, @contentHash)`,
+      ),
+      readAll: db.prepare<[number, number], EventRecordRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
+      ),
+      readForwards: db.prepare<[string, number, number], EventRecordRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
+      ),
+      readBackwards: db.prepare<[string, number, number], EventRecordRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT ?`,
+      ),
+      headPosition: db
+        .prepare<[], number | null>('SELECT max(global_position) FROM events')
+        .pluck(),
+      schemaVersion: db
+        .prepare<[], number | null>('SELECT max(version) FROM schema_migrations')
+        .pluck(),
+    };
+  }
+
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    const db = openDatabase(options);
+    try {
+      migrate(db, options.logger);
+      return new SqliteEventStore(db, options.logger, options);
+    } catch (error) {
+      db.close();
+      throw startupError(error, options.path);
+    }
+  }
+
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    if (this.closed) throw new StoreClosedError();
+    const prepared = prepareAppend(streamId, events);
+    return this.committer.submit({
+      streamId,
+      events: prepared,
+      expectedVersion: options.expectedVersion,
+    });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const limit = options.maxCount ?? -1;
+    const rows =
+      options.direction === 'backwards'
+        ? this.statements.readBackwards.all(
+            streamId,
+            options.fromVersion ?? Number.MAX_SAFE_INTEGER,
+            limit,
+          )
+        : this.statements.readForwards.all(streamId, options.fromVersion ?? 1, limit);
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return this.statements.readAll.all(options.after, options.maxCount).map(toRecordedEvent);
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    return this.statements.headPosition.get() ?? 0;
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    this.assertOpen();
+    const subscription = catchUpSubscription(
+      {
+        readAll: (readOptions) => this.readAll(readOptions),
+        appended: this.appended,
+        pollIntervalMs: this.pollIntervalMs,
+        logger: this.logger,
+      },
+      options,
+    );
+    this.subscriptions.add(subscription);
+    void subscription.finished
+      .finally(() => this.subscriptions.delete(subscription))
+      .catch(() => undefined);
+    return subscription;
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    this.statements.schemaVersion.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.committer.drain();
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreClosedError();
+  }
+
+  private commitBatch(requests: readonly AppendRequest[]): Outcome<AppendResult>[] {
+    let outcomes: Outcome<AppendResult>[];
+    try {
+      outcomes = this.db.transaction(() => this.writeBatch(requests)).immediate();
+    } catch (error) {
+      // Something unexpected (disk full, I/O error) failed the whole transaction: nothing of it
+      // was written. Retry each append alone so that one bad append does not fail the others.
+      if (requests.length === 1) return [{ ok: false, error }];
+      return requests.map((request) => {
+        try {
+          return this.db.transaction(() => this.writeBatch([request])).immediate()[0]!;
+        } catch (singleError) {
+          return { ok: false, error: singleError };
+        }
+      });
+    }
+    if (outcomes.some((outcome) => outcome.ok && !outcome.value.alreadyAppended))
+      this.appended.notify();
+    return outcomes;
+  }
+
+  /** Runs inside the write transaction. Expected failures are outcomes; anything else aborts it. */
+  private writeBatch(requests: readonly AppendRequest[]): Outcome<AppendResult>[] {
+    const head = this.statements.head.get();
+    const streamIds = new Set(requests.map((request) => request.streamId));
+    const eventIds = new Set(
+      requests.flatMap((request) => request.events.map((event) => event.eventId)),
+    );
+    const planner = new AppendPlanner({
+      head: { position: head?.global_position ?? 0, recordedAt: head?.recorded_at ?? null },
+      now: this.clock(),
+      streamVersions: new Map(
+        [...streamIds].map((id) => [id, this.statements.streamVersion.get(id) ?? 0]),
+      ),
+      storedEvents: [...eventIds].flatMap((eventId): StoredEventIdentity[] => {
+        const row = this.statements.storedEvent.get(eventId);
+        return row
+          ? [
+              {
+                eventId,
+                streamId: row.stream_id,
+                streamVersion: row.stream_version,
+                globalPosition: row.global_position,
+                contentHash: row.content_hash,
+              },
+            ]
+          : [];
+      }),
+    });
+    return requests.map((request) => {
+      let plan;
+      try {
+        plan = planner.plan(request);
+      } catch (error) {
+        if (error instanceof EventStoreError) return { ok: false, error };
+        throw error;
+      }
+      if (plan.kind === 'append')
+        for (const row of plan.rows) this.statements.insert.run(toParameters(row));
+      return { ok: true, value: plan.result };
+    });
+  }
+}
+
+function openDatabase(options: SqliteEventStoreOptions): Database.Database {
+  let db: Database.Database;
+  try {
+    mkdirSync(dirname(options.path), { recursive: true });
+    db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5_000 });
+  } catch (error) {
+    throw startupError(error, options.path);
+  }
+  try {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal')
+      throw new Error(`SQLite refused WAL mode (journal_mode is ${String(mode)})`);
+    // FULL: the WAL is fsynced at every commit, so an acknowledged append survives a power cut.
+    db.pragma('synchronous = FULL');
+    return db;
+  } catch (error) {
+    db.close();
+    throw startupError(error, options.path);
+  }
+}
+
+function migrate(db: Database.Database, logger: Logger): void {
+  db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`);
+    const applied = db
+      .prepare<[], AppliedMigration>('SELECT version, name, checksum FROM schema_migrations')
+      .all();
+    for (const migration of pendingMigrations(sqliteMigrations, applied)) {
+      db.exec(migration.sql);
+      db.prepare(
+        'INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
+      ).run(migration.version, migration.name, checksumOf(migration), new Date().toISOString());
+      logger.info({ version: migration.version, name: migration.name }, 'applied schema migration');
+    }
+  }).immediate();
+}
+
+function startupError(error: unknown, path: string): Error {
+  if (error instanceof StoreStartupError) return error;
+  if (error instanceof SchemaMismatchError)
+    return new StoreStartupError('schema-mismatch', `${path}: ${error.message}`, { cause: error });
+  const code =
+    error instanceof Database.SqliteError
+      ? error.code
+      : (error as NodeJS.ErrnoException | null)?.code;
+  const detail = error instanceof Error ? error.message : String(error);
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new StoreStartupError(
+      'corrupt',
+      `${path} is not a valid SQLite database (${detail}); restore it from a backup`,
+      { cause: error },
+    );
+  }
+  if (
+    code?.startsWith('SQLITE_READONLY') ||
+    code === 'EACCES' ||
+    code === 'EROFS' ||
+    code === 'EPERM'
+  ) {
+    return new StoreStartupError(
+      'read-only',
+      `${path} cannot be written (${detail}); the service needs write access to the file and its directory`,
+      { cause: error },
+    );
+  }
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new StoreStartupError(
+      'locked',
+      `${path} is locked by another process (${detail}); stop the other process or raise SQLITE_BUSY_TIMEOUT_MS`,
+      { cause: error },
+    );
+  }
+  if (code === 'SQLITE_CANTOPEN') {
+    return new StoreStartupError(
+      'read-only',
+      `${path} cannot be opened (${detail}); check the path and its permissions`,
+      { cause: error },
+    );
+  }
+  return new StoreStartupError('rejected', `${path}: ${detail}`, { cause: error });
+}
+
+function toParameters(row: EventRow): Record<string, string | number | null> {
+  return {
+    globalPosition: row.globalPosition,
+    eventId: row.eventId,
+    streamId: row.streamId,
+    streamVersion: row.streamVersion,
+    type: row.type,
+    schemaVersion: row.schemaVersion,
+    dataJson: row.dataJson,
+    occurredAt: row.occurredAt,
+    recordedAt: row.recordedAt,
+    actor: row.actor,
+    source: row.source,
+    correlationId: row.correlationId,
+    causationId: row.causationId,
+    contentHash: row.contentHash,
+  };
+}
