@@ -214,6 +214,11 @@ export class PostgresEventStore implements EventStore {
 
   private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client whose connection drops between queries emits 'error' on itself; the
+    // failure reaches the caller through the next query, so here it only needs to be observed.
+    const observe = (error: Error): void =>
+      this.options.logger.debug({ err: error }, 'connection lost in a transaction');
+    client.on('error', observe);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -226,6 +231,7 @@ export class PostgresEventStore implements EventStore {
       });
       throw error;
     } finally {
+      client.off('error', observe);
       client.release(broken);
     }
   }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
 import {
   AppendPlanner,
@@ -57,11 +57,13 @@ export class SqliteEventStore implements EventStore {
   private readonly clock: () => Date;
   private readonly pollIntervalMs: number;
   private closed = false;
+  private walWatcher: FSWatcher | null = null;
   private readonly statements;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly logger: Logger,
+    private readonly path: string,
     options: SqliteEventStoreOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());
@@ -107,7 +109,7 @@ export class SqliteEventStore implements EventStore {
     const db = openDatabase(options);
     try {
       migrate(db, options.logger);
-      return new SqliteEventStore(db, options.logger, options);
+      return new SqliteEventStore(db, options.logger, options.path, options);
     } catch (error) {
       db.close();
       throw startupError(error, options.path);
@@ -154,6 +156,7 @@ export class SqliteEventStore implements EventStore {
 
   subscribe(options: SubscribeOptions): Subscription {
     this.assertOpen();
+    this.walWatcher ??= this.watchOtherWriters();
     const subscription = catchUpSubscription(
       {
         readAll: (readOptions) => this.readAll(readOptions),
@@ -180,7 +183,32 @@ export class SqliteEventStore implements EventStore {
     this.closed = true;
     await this.committer.drain();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.walWatcher?.close();
     this.db.close();
+  }
+
+  /**
+   * Other processes (a CLI import next to the server) commit into the same file; every commit
+   * writes the write-ahead log, so a change to `<file>-wal` wakes the readers. The directory is
+   * watched, not the file, because SQLite deletes and recreates the WAL file.
+   */
+  private watchOtherWriters(): FSWatcher | null {
+    const wal = `${basename(this.path)}-wal`;
+    try {
+      const watcher = watch(dirname(this.path), { persistent: false }, (_, filename) => {
+        if (filename === wal) this.appended.notify();
+      });
+      watcher.on('error', (error) =>
+        this.logger.warn({ err: error }, 'cannot watch the SQLite file; other writers are polled'),
+      );
+      return watcher;
+    } catch (error) {
+      this.logger.warn(
+        { err: error },
+        'cannot watch the SQLite file; appends by other processes are polled',
+      );
+      return null;
+    }
   }
 
   private assertOpen(): void {
