@@ -1,0 +1,142 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StoreStartupError } from '../../../src/eventstore/errors';
+import { SqliteEventStore } from '../../../src/eventstore/sqlite/sqliteEventStore';
+import { atomicAppendContract } from '../../support/atomicAppendContract';
+import { newEvent } from '../../support/eventStoreContract';
+import { testLogger } from '../../support/testLogger';
+
+let directory: string;
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'obligations-sqlite-'));
+});
+afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+function open(path: string, busyTimeoutMs?: number): SqliteEventStore {
+  return SqliteEventStore.open({
+    path,
+    logger: testLogger(),
+    ...(busyTimeoutMs !== undefined && { busyTimeoutMs }),
+  });
+}
+
+function startupFailure(action: () => unknown): StoreStartupError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof StoreStartupError) return error;
+    throw error;
+  }
+  throw new Error('expected the store not to open');
+}
+
+describe('SQLite store', () => {
+  it('creates its directory, uses WAL and records each applied migration once', async () => {
+    const path = join(directory, 'nested', 'data', 'events.db');
+    await open(path).close();
+    await open(path).close();
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const applied = db.prepare('SELECT version, name, checksum FROM schema_migrations').all();
+      expect(applied).toEqual([
+        { version: 1, name: 'event log', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps appended events across a reopen', async () => {
+    const path = join(directory, 'events.db');
+    const first = open(path);
+    const event = newEvent({ amount: '1500000.00' });
+    await first.append('agreement-1', [event], { expectedVersion: 'no-stream' });
+    await first.close();
+    const second = open(path);
+    try {
+      expect((await second.readStream('agreement-1')).map((stored) => stored.eventId)).toEqual([
+        event.eventId,
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses to change or delete a stored event', async () => {
+    const path = join(directory, 'events.db');
+    const store = open(path);
+    await store.append('agreement-1', [newEvent()], { expectedVersion: 'no-stream' });
+    await store.close();
+    const db = new Database(path);
+    try {
+      expect(() => db.prepare("UPDATE events SET data = '{}'").run()).toThrow(/immutable/);
+      expect(() => db.prepare('DELETE FROM events').run()).toThrow(/immutable/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses to start on a file that is not a SQLite database', () => {
+    const path = join(directory, 'events.db');
+    writeFileSync(path, 'these are not the pages you are looking for\n'.repeat(200));
+    const failure = startupFailure(() => open(path));
+    expect(failure.reason).toBe('corrupt');
+    expect(failure.message).toContain(path);
+  });
+
+  it('refuses to start while another process holds the write lock', async () => {
+    const path = join(directory, 'events.db');
+    await open(path).close();
+    const other = new Database(path);
+    other.exec('BEGIN EXCLUSIVE');
+    try {
+      const failure = startupFailure(() => open(path, 100));
+      expect(failure.reason).toBe('locked');
+      expect(failure.message).toMatch(/locked by another process/);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
+  it('refuses a database written by a newer build', async () => {
+    const path = join(directory, 'events.db');
+    await open(path).close();
+    const db = new Database(path);
+    db.prepare(
+      "INSERT INTO schema_migrations VALUES (99, 'from the future', 'x', '2031-01-01T00:00:00Z')",
+    ).run();
+    db.close();
+    const failure = startupFailure(() => open(path));
+    expect(failure.reason).toBe('schema-mismatch');
+    expect(failure.message).toMatch(/migration 99 \(from the future\).*newer version/);
+  });
+
+  it('refuses a schema whose applied migration differs from this build', async () => {
+    const path = join(directory, 'events.db');
+    await open(path).close();
+    const db = new Database(path);
+    db.prepare("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1").run();
+    db.close();
+    expect(startupFailure(() => open(path)).reason).toBe('schema-mismatch');
+  });
+});
+
+atomicAppendContract('SQLite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'obligations-sqlite-atomic-'));
+  const path = join(dir, 'events.db');
+  return Promise.resolve({
+    open: async () => Promise.resolve(open(path)),
+    failInsertsContaining: async (marker) => {
+      const db = new Database(path);
+      db.exec(`CREATE TRIGGER fail_inserts BEFORE INSERT ON events WHEN NEW.data LIKE '%${marker}%'
+               BEGIN SELECT RAISE(ABORT, 'refused: ${marker}'); END`);
+      db.close();
+      return Promise.resolve();
+    },
+    dispose: async () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  });
+});
