@@ -36,5 +36,5 @@ EXPOSE 3000
 # /readyz answers 200 only when the event store is reachable and migrated.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Node is PID 1's child-free process here and handles SIGTERM itself (graceful shutdown).
+# No shell in between: node receives SIGTERM itself and shuts down gracefully.
 CMD ["node", "dist/src/main.js"]

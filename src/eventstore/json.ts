@@ -15,18 +15,16 @@ export function canonicalJson(value: unknown): string {
 
 function serialise(value: unknown, path: string, ancestors: Set<object>): string {
   if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return JSON.stringify(value);
-    case 'number':
-      if (!Number.isFinite(value)) throw new NotJsonError(path, `${value} is not a JSON number`);
-      return JSON.stringify(value);
-    case 'object':
-      break;
-    default:
-      throw new NotJsonError(path, `a ${typeof value} is not JSON`);
+  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new NotJsonError(path, `${value} is not a JSON number`);
+    return JSON.stringify(value);
   }
+  if (typeof value === 'object') return serialiseObject(value, path, ancestors);
+  throw new NotJsonError(path, `a ${typeof value} is not JSON`);
+}
+
+function serialiseObject(value: object, path: string, ancestors: Set<object>): string {
   if (ancestors.has(value)) throw new NotJsonError(path, 'a cycle is not JSON');
   ancestors.add(value);
   try {
