@@ -1,0 +1,149 @@
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type StoreConfig =
+  | { readonly kind: 'sqlite'; readonly path: string; readonly busyTimeoutMs: number }
+  | {
+      readonly kind: 'postgres';
+      readonly connectionString: string;
+      readonly poolSize: number;
+      readonly connectTimeoutMs: number;
+    };
+
+export interface Config {
+  readonly store: StoreConfig;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: LogLevel;
+  readonly shutdownTimeoutMs: number;
+  readonly nodeEnv: 'production' | 'development' | 'test';
+}
+
+/** Every bad variable, named with its (password-redacted) value, in one line. */
+export class ConfigError extends Error {
+  readonly code = 'config';
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('; '));
+    this.name = 'ConfigError';
+  }
+}
+
+const STORE_URL_SHAPE = 'expected sqlite:<path> or postgres://user@host:port/db';
+// setTimeout treats anything above 2^31-1 ms as 1 ms: a larger timeout would silently vanish.
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+function integer(min: number, max: number) {
+  return z
+    .string()
+    .refine((value) => /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max, {
+      error: `expected an integer from ${min} to ${max}`,
+    })
+    .transform(Number);
+}
+
+const storeUrl = z.string().transform((value, context) => {
+  const store = parseStoreUrl(value);
+  if (store === null) {
+    context.addIssue({ code: 'custom', message: STORE_URL_SHAPE });
+    return z.NEVER;
+  }
+  return store;
+});
+
+const envSchema = z.object({
+  EVENT_STORE_URL: storeUrl.default({ kind: 'sqlite', path: './data/obligations.db' }),
+  // 0 asks the OS for a free port (tests).
+  PORT: integer(0, 65_535).default(3000),
+  HOST: z
+    .string()
+    .regex(/^\S+$/, { error: 'expected a host name or IP address' })
+    .default('0.0.0.0'),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` })
+    .default('info'),
+  SHUTDOWN_TIMEOUT_MS: integer(0, MAX_TIMEOUT_MS).default(10_000),
+  SQLITE_BUSY_TIMEOUT_MS: integer(0, MAX_TIMEOUT_MS).default(5_000),
+  POSTGRES_POOL_SIZE: integer(1, 1_000).default(10),
+  STORE_CONNECT_TIMEOUT_MS: integer(0, MAX_TIMEOUT_MS).default(10_000),
+  NODE_ENV: z
+    .enum(['production', 'development', 'test'], {
+      error: 'expected production, development or test',
+    })
+    .default('production'),
+});
+
+type StoreLocation =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly connectionString: string };
+
+/**
+ * Reads the configuration once, at start. Unknown variables are ignored; an empty variable counts
+ * as unset, because `VAR=` lines in env files and compose files usually mean "use the default".
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]);
+      if (problems.has(name)) continue;
+      const value = JSON.stringify(redactPassword(present[name] ?? ''));
+      problems.set(name, `${name}: ${issue.message}, got ${value}`);
+    }
+    throw new ConfigError([...problems.values()]);
+  }
+  const vars = parsed.data;
+  const location = vars.EVENT_STORE_URL;
+  return {
+    store:
+      location.kind === 'sqlite'
+        ? { ...location, busyTimeoutMs: vars.SQLITE_BUSY_TIMEOUT_MS }
+        : {
+            ...location,
+            poolSize: vars.POSTGRES_POOL_SIZE,
+            connectTimeoutMs: vars.STORE_CONNECT_TIMEOUT_MS,
+          },
+    port: vars.PORT,
+    host: vars.HOST,
+    logLevel: vars.LOG_LEVEL,
+    shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+    nodeEnv: vars.NODE_ENV,
+  };
+}
+
+function parseStoreUrl(value: string): StoreLocation | null {
+  if (value.startsWith('sqlite:')) {
+    const path = value.slice('sqlite:'.length);
+    // `sqlite://x` would silently mean the absolute path `//x`; ask for the plain form instead.
+    if (path === '' || path.startsWith('//')) return null;
+    return { kind: 'sqlite', path };
+  }
+  if (!/^postgres(ql)?:\/\//.test(value)) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  return url.hostname === '' ? null : { kind: 'postgres', connectionString: value };
+}
+
+/**
+ * `postgres://user:secret@host/db` → `postgres://user:***@host/db`, and `?password=secret` too.
+ * Works on unparseable values: it errs towards hiding too much (up to the last `@`), never too little.
+ */
+export function redactPassword(value: string): string {
+  return value
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:).*@/i, '$1***@')
+    .replace(/([?&]password=)[^&#]*/gi, '$1***');
+}
+
+/** Where the events live, safe to log. */
+export function describeStore(store: StoreConfig): string {
+  return store.kind === 'sqlite' ? `sqlite:${store.path}` : redactPassword(store.connectionString);
+}
