@@ -1,0 +1,29 @@
+import express, { type Express, type Router } from 'express';
+import type { Logger } from 'pino';
+import type { EventStore } from '../eventstore/eventStore';
+import { healthRoutes } from './healthRoutes';
+import { problemDetailsHandler, routeNotFound } from './problemDetails';
+import { requestLogging } from './requestLogging';
+
+export interface AppOptions {
+  readonly store: EventStore;
+  readonly logger: Logger;
+  /** Aborted when shutdown begins: readiness turns 503 so load balancers stop sending traffic. */
+  readonly shutdownSignal: AbortSignal;
+  /**
+   * Feature routes, mounted after the request id and logging and before the 404 and the error
+   * mapping. Each router parses its own bodies (webhooks need the raw bytes for signatures).
+   */
+  readonly routers?: readonly Router[];
+}
+
+export function createApp({ store, logger, shutdownSignal, routers = [] }: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestLogging(logger));
+  app.use(healthRoutes({ store, shutdownSignal }));
+  for (const router of routers) app.use(router);
+  app.use(routeNotFound());
+  app.use(problemDetailsHandler());
+  return app;
+}

@@ -1,0 +1,49 @@
+import { Router } from 'express';
+import type { EventStore } from '../eventstore/eventStore';
+import { problemType, sendProblem } from './problemDetails';
+
+export interface HealthRoutesOptions {
+  readonly store: Pick<EventStore, 'ping'>;
+  /** Aborted when shutdown begins. */
+  readonly shutdownSignal: AbortSignal;
+}
+
+/**
+ * `/healthz` answers while the process can answer at all (restart me if not); `/readyz` answers
+ * 200 only while the service can do its work (send me traffic), so a store outage or a shutdown
+ * takes the instance out of the load balancer without restarting it.
+ */
+export function healthRoutes({ store, shutdownSignal }: HealthRoutesOptions): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (req, res) => {
+    if (shutdownSignal.aborted) {
+      sendProblem(req, res, {
+        type: problemType('shutting-down'),
+        title: 'The service is shutting down',
+        status: 503,
+        detail: 'This instance finishes its requests in flight and takes no new work.',
+      });
+      return;
+    }
+    // A failed ping is the answer to this request, not an error of it.
+    const ping = await store.ping().then(
+      () => ({ ok: true as const }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    if (!ping.ok) {
+      req.log.warn({ err: ping.error }, 'not ready: the event store does not answer');
+      sendProblem(req, res, {
+        type: problemType('store-unavailable'),
+        title: 'The event store is unavailable',
+        status: 503,
+        detail: 'The event store does not answer; see the service log for the cause.',
+      });
+      return;
+    }
+    res.json({ status: 'ok' });
+  });
+  return router;
+}
