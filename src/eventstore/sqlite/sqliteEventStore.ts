@@ -321,11 +321,11 @@ function startupError(error: unknown, path: string): Error {
   if (error instanceof StoreStartupError) return error;
   if (error instanceof SchemaMismatchError)
     return new StoreStartupError('schema-mismatch', `${path}: ${error.message}`, { cause: error });
-  const code =
-    error instanceof Database.SqliteError
-      ? error.code
-      : (error as NodeJS.ErrnoException | null)?.code;
+  // By code, not by class: the driver's error class is not the same object in every realm.
+  const code = (error as { code?: unknown } | null)?.code;
   const detail = error instanceof Error ? error.message : String(error);
+  if (typeof code !== 'string')
+    return new StoreStartupError('rejected', `${path}: ${detail}`, { cause: error });
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
     return new StoreStartupError(
       'corrupt',
