@@ -14,7 +14,6 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
-      name: 'obligations',
       level: options.level,
       timestamp: pino.stdTimeFunctions.isoTime,
       // API keys and session cookies must not end up in log storage.

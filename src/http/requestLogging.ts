@@ -23,7 +23,8 @@ export function requestLogging(logger: Logger): RequestHandler {
 
 function levelFor(req: IncomingMessage, res: ServerResponse, error?: Error): Level {
   const failed = error !== undefined || res.statusCode >= 500;
-  if (PROBE_PATHS.has(req.url ?? '')) return failed ? 'warn' : 'debug';
+  const path = (req.url ?? '').split('?')[0] ?? '';
+  if (PROBE_PATHS.has(path)) return failed ? 'warn' : 'debug';
   if (failed) return 'error';
   return res.statusCode >= 400 ? 'warn' : 'info';
 }
