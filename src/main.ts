@@ -1,0 +1,64 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { describeStore, loadConfig, type Config } from './config';
+import { createApp } from './http/app';
+import { createLogger } from './logger';
+import { openStore } from './openStore';
+import { startServer } from './server';
+import { shutDown } from './shutdown';
+import { EXIT_CODES, startupFailureOf, type StartupFailure } from './startupFailure';
+
+/** The composition root: the only place that reads the environment and wires the parts. */
+function main(): void {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    exitCannotStart(startupFailureOf(error));
+    return;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  start(config, logger).catch((error: unknown) => {
+    const failure = startupFailureOf(error);
+    // The reason explains an expected failure; only an unexpected one needs its stack, in the log.
+    const unexpected = failure.exitCode === EXIT_CODES.software;
+    logger.fatal(unexpected ? { ...failure, err: error } : failure, 'cannot start');
+    exitCannotStart(failure);
+  });
+}
+
+async function start(config: Config, logger: Logger): Promise<void> {
+  const store = await openStore(config.store, logger);
+  const shutdownController = new AbortController();
+  const app = createApp({ store, logger, shutdownSignal: shutdownController.signal });
+  const server = await startServer({ app, port: config.port, host: config.host }).catch(
+    async (error: unknown) => {
+      await store.close();
+      throw error;
+    },
+  );
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port, host: config.host, store: describeStore(config.store) }, 'listening');
+
+  const { shutdownTimeoutMs } = config;
+  // `once`: a second Ctrl-C falls back to Node's default and ends the process at once.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'received signal');
+    shutDown({ server, store, logger, shutdownTimeoutMs, shutdownController }).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+/** One line on stderr, no stack trace, and a sysexits code that says what kind of failure. */
+function exitCannotStart({ exitCode, reason }: StartupFailure): void {
+  process.stderr.write(`obligations: cannot start: ${reason}\n`, () => process.exit(exitCode));
+}
+
+main();
