@@ -146,6 +146,20 @@ describe('request ids', () => {
     expect(response.headers['x-request-id']).toBe(incoming);
   });
 
+  it('keeps API keys and cookies out of the log', async () => {
+    await request(app())
+      .get('/work')
+      .set('X-Request-Id', 'r-secret')
+      .set('Authorization', 'Bearer obl_live_secret')
+      .set('Cookie', 'session=secret')
+      .expect(200);
+    const completed = linesWith('r-secret').find((line) => line.msg === 'request completed');
+    expect(completed).toMatchObject({
+      req: { headers: { authorization: '[redacted]', cookie: '[redacted]' } },
+    });
+    expect(JSON.stringify(logs.lines)).not.toMatch(/obl_live_secret|session=secret/);
+  });
+
   it('gives the id to the problem document and the log line of a failed request', async () => {
     const response = await request(app()).get('/nowhere').set('X-Request-Id', 'r-404').expect(404);
     expect(response.body).toMatchObject({ requestId: 'r-404', instance: '/nowhere' });
