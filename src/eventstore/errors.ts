@@ -39,8 +39,9 @@ export class EventIdConflictError extends EventStoreError {
 export class InvalidAppendError extends EventStoreError {
   readonly code = 'invalid-append';
   constructor(
+    /** JSON pointer into the append (`/events/0/metadata/actor`). */
     readonly pointer: string,
-    detail: string,
+    readonly detail: string,
   ) {
     super(`${pointer}: ${detail}`);
     this.name = 'InvalidAppendError';

@@ -49,7 +49,8 @@ function serialiseObject(value: object, path: string, ancestors: Set<object>): s
   }
 }
 
-function escapePointer(key: string): string {
+/** Escapes one reference token of a JSON pointer (RFC 6901). */
+export function escapePointer(key: string): string {
   return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 

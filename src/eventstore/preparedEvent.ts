@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidAppendError } from './errors';
 import type { NewEvent } from './eventStore';
-import { NotJsonError, canonicalJson } from './json';
+import { NotJsonError, canonicalJson, escapePointer } from './json';
 
 /** An event validated and serialised once, ready for any SQL store. */
 export interface PreparedEvent {
@@ -62,7 +62,11 @@ export function prepareAppend(streamId: string, events: readonly NewEvent[]): Pr
     const parsed = newEventSchema.safeParse(event);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const path = issue?.path.map(String).join('/') ?? '';
+      // An unknown member is pointed at itself, not at the object that holds it.
+      const keys = issue?.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [];
+      const path = [...(issue?.path ?? []), ...keys]
+        .map((part) => escapePointer(String(part)))
+        .join('/');
       throw new InvalidAppendError(
         path ? `${pointer}/${path}` : pointer,
         issue?.message ?? 'invalid event',

@@ -77,9 +77,8 @@ function storeProblem(error: EventStoreError): Problem {
     };
   }
   if (error instanceof InvalidAppendError) {
-    // The message is `<pointer>: <detail>`; the pointer gets its own member.
-    const detail = error.message.slice(`${error.pointer}: `.length);
-    return { type, title, status, detail, errors: [{ detail, pointer: error.pointer }] };
+    const { detail, pointer } = error;
+    return { type, title, status, detail, errors: [{ detail, pointer }] };
   }
   if (status >= 500) {
     // The cause (host names, driver messages) goes to the log, not to the client.

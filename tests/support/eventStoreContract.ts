@@ -390,6 +390,25 @@ export function eventStoreContract(
           '/events/0/metadata/actor',
         ],
         [
+          'an unknown metadata member',
+          () => [
+            streamName(),
+            [
+              newEvent(
+                {},
+                {
+                  metadata: {
+                    occurredAt: '2008-02-01',
+                    actor: 'a',
+                    reviewer: 'b',
+                  } as NewEvent['metadata'],
+                },
+              ),
+            ],
+          ],
+          '/events/0/metadata/reviewer',
+        ],
+        [
           'data with NaN',
           () => [streamName(), [newEvent({ amount: Number.NaN })]],
           '/events/0/data/amount',

@@ -83,7 +83,9 @@ export class PostgresEventStore implements EventStore {
     const pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
+      // Per connection attempt (and per wait for a free pooled connection); start-up retries
+      // refused connections until connectTimeoutMs.
+      connectionTimeoutMillis: Math.max(250, Math.min(5_000, options.connectTimeoutMs ?? 5_000)),
       application_name: 'obligations',
       types: pgTypes,
     });

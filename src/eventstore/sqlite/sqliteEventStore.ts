@@ -9,7 +9,12 @@ import {
   type StoredEventIdentity,
 } from '../appendPlanner';
 import { catchUpSubscription } from '../catchUpSubscription';
-import { EventStoreError, StoreClosedError, StoreStartupError } from '../errors';
+import {
+  EventStoreError,
+  StoreClosedError,
+  StoreStartupError,
+  StoreUnavailableError,
+} from '../errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -108,7 +113,7 @@ export class SqliteEventStore implements EventStore {
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
     const db = openDatabase(options);
     try {
-      migrate(db, options.logger);
+      migrate(db, options.logger, options.clock ?? (() => new Date()));
       return new SqliteEventStore(db, options.logger, options.path, options);
     } catch (error) {
       db.close();
@@ -222,12 +227,12 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       // Something unexpected (disk full, I/O error) failed the whole transaction: nothing of it
       // was written. Retry each append alone so that one bad append does not fail the others.
-      if (requests.length === 1) return [{ ok: false, error }];
+      if (requests.length === 1) return [{ ok: false, error: unavailableOr(error) }];
       return requests.map((request) => {
         try {
           return this.db.transaction(() => this.writeBatch([request])).immediate()[0]!;
         } catch (singleError) {
-          return { ok: false, error: singleError };
+          return { ok: false, error: unavailableOr(singleError) };
         }
       });
     }
@@ -300,7 +305,7 @@ function openDatabase(options: SqliteEventStoreOptions): Database.Database {
   }
 }
 
-function migrate(db: Database.Database, logger: Logger): void {
+function migrate(db: Database.Database, logger: Logger, clock: () => Date): void {
   db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`);
@@ -311,10 +316,24 @@ function migrate(db: Database.Database, logger: Logger): void {
       db.exec(migration.sql);
       db.prepare(
         'INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
-      ).run(migration.version, migration.name, checksumOf(migration), new Date().toISOString());
+      ).run(migration.version, migration.name, checksumOf(migration), clock().toISOString());
       logger.info({ version: migration.version, name: migration.name }, 'applied schema migration');
     }
   }).immediate();
+}
+
+/**
+ * A lock held too long by another process, a full disk or an I/O error: the store cannot take
+ * writes now, and the caller may retry (503), unlike a refused append.
+ */
+function unavailableOr(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/.test(code))
+    return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new StoreUnavailableError(`the SQLite store cannot take writes now (${code}: ${detail})`, {
+    cause: error,
+  });
 }
 
 function startupError(error: unknown, path: string): Error {

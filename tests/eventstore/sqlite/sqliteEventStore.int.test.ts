@@ -102,6 +102,32 @@ describe('SQLite store', () => {
     }
   });
 
+  it('answers store-unavailable, not a driver error, when another process holds the write lock too long', async () => {
+    const path = join(directory, 'events.db');
+    const store = open(path, 50);
+    const other = new Database(path);
+    try {
+      other.exec('BEGIN EXCLUSIVE');
+      const event = newEvent();
+      await expect(
+        store.append('agreement-1', [event], { expectedVersion: 'no-stream' }),
+      ).rejects.toMatchObject({
+        code: 'store-unavailable',
+        message: expect.stringMatching(/SQLITE_BUSY/),
+      });
+      other.exec('ROLLBACK');
+      await expect(
+        store.append('agreement-1', [event], { expectedVersion: 'no-stream' }),
+      ).resolves.toMatchObject({
+        streamVersion: 1,
+        alreadyAppended: false,
+      });
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
   it('refuses a database written by a newer build', async () => {
     const path = join(directory, 'events.db');
     await open(path).close();
