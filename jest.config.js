@@ -4,8 +4,6 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 /** @type {import('jest').Config} */
 module.exports = {
-  globalSetup: '<rootDir>/tests/support/globalSetup.ts',
-  globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
   projects: [
     {
       displayName: 'unit',
@@ -19,6 +17,9 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/tests/**/*.int.test.ts'],
+      // Finds (or starts) a PostgreSQL only when integration tests run, so `npm run check` never waits for one.
+      globalSetup: '<rootDir>/tests/support/globalSetup.ts',
+      globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
       testTimeout: 60_000,
     },
   ],

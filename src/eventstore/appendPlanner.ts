@@ -85,7 +85,11 @@ export class AppendPlanner {
     return { kind: 'append', rows, result: resultOf(rows, false) };
   }
 
-  /** The original result when every event is already stored with the same content; null when none is. */
+  /**
+   * When every event is already stored with the same content, the append is a retry: nothing is
+   * written and the stored positions are reported (for a retry of a whole earlier append, exactly
+   * its original result). Null when none is stored; a mix of stored and new events is refused.
+   */
   private previousAppendOf(request: AppendRequest): AppendResult | null {
     const stored = request.events.map((event) => this.storedEvents.get(event.eventId));
     const known = stored.filter((identity) => identity !== undefined);
@@ -95,7 +99,7 @@ export class AppendPlanner {
       if (identity === undefined) {
         throw new EventIdConflictError(
           known[0]!.eventId,
-          'in an earlier append that did not contain all of these events; retry with exactly the original events',
+          'before, but this append mixes it with new events: an append is either all new events or a retry of events already appended',
         );
       }
       if (identity.streamId !== request.streamId) {

@@ -98,7 +98,7 @@ export interface SubscribeOptions {
 export interface Subscription {
   /** The global position of the last event handled. */
   readonly position: number;
-  /** Stops reading; resolves when no handler is running any more. */
+  /** Stops reading; resolves when no handler is running any more (so a handler must not await it). */
   stop(): Promise<void>;
   /** Resolves when stopped, rejects with the handler's error if a handler failed. */
   readonly finished: Promise<void>;

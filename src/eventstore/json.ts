@@ -15,7 +15,8 @@ export function canonicalJson(value: unknown): string {
 
 function serialise(value: unknown, path: string, ancestors: Set<object>): string {
   if (value === null) return 'null';
-  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'string') return serialiseString(value, path);
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new NotJsonError(path, `${value} is not a JSON number`);
     return JSON.stringify(value);
@@ -29,7 +30,12 @@ function serialiseObject(value: object, path: string, ancestors: Set<object>): s
   ancestors.add(value);
   try {
     if (Array.isArray(value)) {
-      const items = value.map((item: unknown, i) => serialise(item, `${path}/${i}`, ancestors));
+      const items: string[] = [];
+      // A for loop, not map: map skips the holes of a sparse array and would write `[1,,3]`.
+      for (let i = 0; i < value.length; i++) {
+        if (!(i in value)) throw new NotJsonError(`${path}/${i}`, 'a hole in an array is not JSON');
+        items.push(serialise(value[i], `${path}/${i}`, ancestors));
+      }
       return `[${items.join(',')}]`;
     }
     const prototype: unknown = Object.getPrototypeOf(value);
@@ -41,7 +47,7 @@ function serialiseObject(value: object, path: string, ancestors: Set<object>): s
       .sort()
       .map(
         (key) =>
-          `${JSON.stringify(key)}:${serialise(record[key], `${path}/${escapePointer(key)}`, ancestors)}`,
+          `${serialiseString(key, path)}:${serialise(record[key], `${path}/${escapePointer(key)}`, ancestors)}`,
       );
     return `{${members.join(',')}}`;
   } finally {
@@ -50,6 +56,16 @@ function serialiseObject(value: object, path: string, ancestors: Set<object>): s
 }
 
 /** Escapes one reference token of a JSON pointer (RFC 6901). */
+// With the u flag, \p{Cs} matches only unpaired surrogates: a string another language can hold.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function serialiseString(value: string, path: string): string {
+  if (LONE_SURROGATE.test(value)) {
+    throw new NotJsonError(path, 'a string with an unpaired surrogate is not well-formed Unicode');
+  }
+  return JSON.stringify(value);
+}
+
 export function escapePointer(key: string): string {
   return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }

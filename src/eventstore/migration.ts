@@ -41,9 +41,18 @@ export function pendingMigrations(
     }
   }
   const appliedVersions = new Set(applied.map((record) => record.version));
-  return known
+  const pending = known
     .filter((migration) => !appliedVersions.has(migration.version))
     .sort((a, b) => a.version - b.version);
+  const newestApplied = Math.max(0, ...appliedVersions);
+  const skipped = pending.find((migration) => migration.version < newestApplied);
+  if (skipped) {
+    // Applying it now would run it after migrations written to come after it.
+    throw new SchemaMismatchError(
+      `schema migration ${skipped.version} (${skipped.name}) is missing from a database already at migration ${newestApplied}`,
+    );
+  }
+  return pending;
 }
 
 export class SchemaMismatchError extends Error {

@@ -39,7 +39,9 @@ const newEventSchema = z.strictObject({
       'an event type is 1-200 of A-Z a-z 0-9 . _ - and starts with a letter',
     ),
   schemaVersion: z.number().int().min(1).max(1_000_000),
-  data: z.record(z.string(), z.unknown()),
+  // Checked, not parsed: parsing would copy the object and drop an own `__proto__` member;
+  // canonicalJson then checks every value inside.
+  data: z.custom<Record<string, unknown>>(isPlainObject, 'data is a JSON object'),
   metadata: z.strictObject({
     occurredAt: z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
       error: 'occurredAt is a date (YYYY-MM-DD) or an RFC 3339 instant',
@@ -132,4 +134,10 @@ function dropUndefined(record: Record<string, string | undefined>): Record<strin
 
 function firstMessage(error: z.ZodError): string {
   return error.issues[0]?.message ?? 'invalid';
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }

@@ -232,7 +232,9 @@ describe('AppendPlanner', () => {
       );
       expect(error).toBeInstanceOf(EventIdConflictError);
       expect(error).toMatchObject({ eventId: 'e2' });
-      expect((error as Error).message).toContain('retry with exactly the original events');
+      expect((error as Error).message).toContain(
+        'either all new events or a retry of events already appended',
+      );
     });
 
     it('recognises a retry of an append planned earlier in the same batch', () => {

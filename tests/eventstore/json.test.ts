@@ -218,3 +218,23 @@ describe('canonicalJson', () => {
     });
   });
 });
+
+describe('canonicalJson and malformed input', () => {
+  it('rejects a hole in a sparse array instead of writing invalid JSON', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => canonicalJson({ a: [1, , 3] })).toThrow(
+      expect.objectContaining({ pointer: '/a/1' }),
+    );
+  });
+
+  it('rejects an unpaired surrogate in a value or a key, which other languages cannot hold', () => {
+    expect(() => canonicalJson({ a: 'x\ud800' })).toThrow(
+      expect.objectContaining({ pointer: '/a' }),
+    );
+    expect(() => canonicalJson({ ['\udc00']: 1 })).toThrow(NotJsonError);
+  });
+
+  it('keeps a well-formed surrogate pair', () => {
+    expect(canonicalJson({ a: '\ud83d\ude00' })).toBe('{"a":"😀"}');
+  });
+});

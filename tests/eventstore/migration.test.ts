@@ -100,3 +100,16 @@ describe('pendingMigrations', () => {
     expect(new Set(versions).size).toBe(versions.length);
   });
 });
+
+describe('pendingMigrations and gaps', () => {
+  it('refuses to apply a migration below one the database already has', () => {
+    const known = [
+      { version: 1, name: 'event log', sql: 'CREATE TABLE a (x int)' },
+      { version: 2, name: 'second', sql: 'CREATE TABLE b (x int)' },
+    ];
+    const second = known[1]!;
+    expect(() =>
+      pendingMigrations(known, [{ version: 2, name: 'second', checksum: checksumOf(second) }]),
+    ).toThrow(/migration 1 \(event log\) is missing from a database already at migration 2/);
+  });
+});

@@ -409,6 +409,17 @@ export function eventStoreContract(
           '/events/0/metadata/reviewer',
         ],
         [
+          'data with an unpaired surrogate',
+          () => [streamName(), [newEvent({ name: 'x\ud800' })]],
+          '/events/0/data/name',
+        ],
+        [
+          'data with a hole in an array',
+          // eslint-disable-next-line no-sparse-arrays
+          () => [streamName(), [newEvent({ lines: [1, , 3] as number[] })]],
+          '/events/0/data/lines/1',
+        ],
+        [
           'data with NaN',
           () => [streamName(), [newEvent({ amount: Number.NaN })]],
           '/events/0/data/amount',
@@ -541,12 +552,23 @@ export function eventStoreContract(
         });
       }, 120_000);
 
+      it('keeps a member named __proto__ as data, as JSON.parse gave it', async () => {
+        const stream = streamName();
+        const data = JSON.parse('{"__proto__":{"polluted":true},"amount":"1.00"}') as JsonObject;
+        await store.append(stream, [newEvent(data)], { expectedVersion: 'no-stream' });
+        const [stored] = await store.readStream(stream);
+        expect(Object.keys(stored!.data)).toEqual(['__proto__', 'amount']);
+        expect(JSON.stringify(stored!.data)).toBe(
+          '{"__proto__":{"polluted":true},"amount":"1.00"}',
+        );
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      });
+
       it('gives back large and unicode payloads exactly', async () => {
         const stream = streamName();
         const unicode = {
           'clé 🔑': 'Ünïcödé ✓ 日本語 العربية עברית 🇯🇵👩‍🔬 e\u0301',
           nul: 'before\u0000after',
-          loneSurrogate: '\ud800',
           quotes: '"\'\\/\n\t\r\b\f',
           nested: {
             deep: [1, -0.5, 1e21, 123456789012345, true, false, null, { ключ: 'значение' }],
