@@ -1,9 +1,10 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export type StoreConfig =
+export type SqlStoreConfig =
   | { readonly kind: 'sqlite'; readonly path: string; readonly busyTimeoutMs: number }
   | {
       readonly kind: 'postgres';
@@ -12,8 +13,25 @@ export type StoreConfig =
       readonly connectTimeoutMs: number;
     };
 
+/** Where the events live. */
+export type StoreConfig =
+  | SqlStoreConfig
+  | {
+      readonly kind: 'kurrentdb';
+      /** `esdb://`, `esdb+discover://`, `kurrentdb://` or `kurrentdb+discover://`. */
+      readonly connectionString: string;
+      readonly connectTimeoutMs: number;
+    };
+
+/** `all`: API and workers in one process; `api`: HTTP only; `worker`: projections and policies. */
+export const SERVICE_ROLES = ['all', 'api', 'worker'] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+
 export interface Config {
   readonly store: StoreConfig;
+  /** Where the read models (and their checkpoints) live: always a SQL store. */
+  readonly readStore: SqlStoreConfig;
+  readonly role: ServiceRole;
   readonly port: number;
   readonly host: string;
   readonly logLevel: LogLevel;
@@ -30,7 +48,9 @@ export class ConfigError extends Error {
   }
 }
 
-const STORE_URL_SHAPE = 'expected sqlite:<path> or postgres://user@host:port/db';
+const STORE_URL_SHAPE =
+  'expected sqlite:<path>, postgres://user@host:port/db or esdb://host:2113?tls=false (kurrentdb:// too)';
+const READ_STORE_URL_SHAPE = 'expected sqlite:<path> or postgres://user@host:port/db';
 // setTimeout treats anything above 2^31-1 ms as 1 ms: a larger timeout would silently vanish.
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
@@ -52,8 +72,21 @@ const storeUrl = z.string().transform((value, context) => {
   return store;
 });
 
+const readStoreUrl = z.string().transform((value, context) => {
+  const store = parseStoreUrl(value);
+  if (store === null || store.kind === 'kurrentdb') {
+    context.addIssue({ code: 'custom', message: READ_STORE_URL_SHAPE });
+    return z.NEVER;
+  }
+  return store;
+});
+
 const envSchema = z.object({
   EVENT_STORE_URL: storeUrl.default({ kind: 'sqlite', path: './data/obligations.db' }),
+  READ_STORE_URL: readStoreUrl.optional(),
+  SERVICE_ROLE: z
+    .enum(SERVICE_ROLES, { error: `expected one of ${SERVICE_ROLES.join(', ')}` })
+    .default('all'),
   // 0 asks the OS for a free port (tests).
   PORT: integer(0, 65_535).default(3000),
   HOST: z
@@ -76,7 +109,8 @@ const envSchema = z.object({
 
 type StoreLocation =
   | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly connectionString: string };
+  | { readonly kind: 'postgres'; readonly connectionString: string }
+  | { readonly kind: 'kurrentdb'; readonly connectionString: string };
 
 /**
  * Reads the configuration once, at start. Unknown variables are ignored; an empty variable counts
@@ -98,16 +132,28 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError([...problems.values()]);
   }
   const vars = parsed.data;
-  const location = vars.EVENT_STORE_URL;
+  const sqlStore = (location: SqlLocation): SqlStoreConfig =>
+    location.kind === 'sqlite'
+      ? { ...location, busyTimeoutMs: vars.SQLITE_BUSY_TIMEOUT_MS }
+      : {
+          ...location,
+          poolSize: vars.POSTGRES_POOL_SIZE,
+          connectTimeoutMs: vars.STORE_CONNECT_TIMEOUT_MS,
+        };
+  const events = vars.EVENT_STORE_URL;
+  const readStore = vars.READ_STORE_URL ?? defaultReadStore(events);
+  if (readStore === null) {
+    throw new ConfigError([
+      'READ_STORE_URL: required with a KurrentDB event store (postgres://... for several machines, sqlite:<path> for one)',
+    ]);
+  }
   return {
     store:
-      location.kind === 'sqlite'
-        ? { ...location, busyTimeoutMs: vars.SQLITE_BUSY_TIMEOUT_MS }
-        : {
-            ...location,
-            poolSize: vars.POSTGRES_POOL_SIZE,
-            connectTimeoutMs: vars.STORE_CONNECT_TIMEOUT_MS,
-          },
+      events.kind === 'kurrentdb'
+        ? { ...events, connectTimeoutMs: vars.STORE_CONNECT_TIMEOUT_MS }
+        : sqlStore(events),
+    readStore: sqlStore(readStore),
+    role: vars.SERVICE_ROLE,
     port: vars.PORT,
     host: vars.HOST,
     logLevel: vars.LOG_LEVEL,
@@ -116,12 +162,34 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   };
 }
 
+type SqlLocation = Exclude<StoreLocation, { kind: 'kurrentdb' }>;
+
+/**
+ * Read models live beside the events by default: in the same PostgreSQL database, or in a SQLite
+ * file of their own next to the events' file (one writer per file keeps the event log's grouped
+ * commits from waiting on projection transactions). A KurrentDB deployment must name one.
+ */
+function defaultReadStore(events: StoreLocation): SqlLocation | null {
+  switch (events.kind) {
+    case 'sqlite':
+      return { kind: 'sqlite', path: join(dirname(events.path), 'read-models.db') };
+    case 'postgres':
+      return events;
+    case 'kurrentdb':
+      return null;
+  }
+}
+
 function parseStoreUrl(value: string): StoreLocation | null {
   if (value.startsWith('sqlite:')) {
     const path = value.slice('sqlite:'.length);
     // `sqlite://x` would silently mean the absolute path `//x`; ask for the plain form instead.
     if (path === '' || path.startsWith('//')) return null;
     return { kind: 'sqlite', path };
+  }
+  // Several comma-separated hosts are legal here, which URL cannot parse; the client checks the rest.
+  if (/^(esdb|kurrentdb)(\+discover)?:\/\/([^@/?#]*@)?[^/?#@]+/.test(value)) {
+    return { kind: 'kurrentdb', connectionString: value };
   }
   if (!/^postgres(ql)?:\/\//.test(value)) return null;
   let url: URL;
@@ -143,7 +211,7 @@ export function redactPassword(value: string): string {
     .replace(/([?&]password=)[^&#]*/gi, '$1***');
 }
 
-/** Where the events live, safe to log. */
+/** Where the events (or the read models) live, safe to log. */
 export function describeStore(store: StoreConfig): string {
   return store.kind === 'sqlite' ? `sqlite:${store.path}` : redactPassword(store.connectionString);
 }

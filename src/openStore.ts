@@ -3,6 +3,7 @@ import type { StoreConfig } from './config';
 import type { EventStore } from './eventstore/eventStore';
 import { PostgresEventStore } from './eventstore/postgres/postgresEventStore';
 import { SqliteEventStore } from './eventstore/sqlite/sqliteEventStore';
+import { StoreStartupError } from './eventstore/errors';
 
 /** Opens the store the configuration names; throws StoreStartupError when it cannot. */
 export async function openStore(config: StoreConfig, logger: Logger): Promise<EventStore> {
@@ -20,6 +21,8 @@ export async function openStore(config: StoreConfig, logger: Logger): Promise<Ev
         poolSize: config.poolSize,
         connectTimeoutMs: config.connectTimeoutMs,
       });
+    case 'kurrentdb':
+      throw new StoreStartupError('rejected', 'the KurrentDB store is being built (issue 3)');
     default: {
       const _exhaustive: never = config;
       throw new Error(`unknown store ${JSON.stringify(_exhaustive)}`);

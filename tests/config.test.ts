@@ -14,6 +14,8 @@ describe('loadConfig', () => {
   it('runs on the embedded SQLite store with the documented defaults', () => {
     expect(loadConfig({})).toEqual({
       store: { kind: 'sqlite', path: './data/obligations.db', busyTimeoutMs: 5000 },
+      readStore: { kind: 'sqlite', path: 'data/read-models.db', busyTimeoutMs: 5000 },
+      role: 'all',
       port: 3000,
       host: '0.0.0.0',
       logLevel: 'info',
@@ -41,6 +43,13 @@ describe('loadConfig', () => {
         poolSize: 4,
         connectTimeoutMs: 300,
       },
+      readStore: {
+        kind: 'postgres',
+        connectionString: 'postgresql://app:secret@db.internal:6543/obligations',
+        poolSize: 4,
+        connectTimeoutMs: 300,
+      },
+      role: 'all',
       port: 0,
       host: '127.0.0.1',
       logLevel: 'debug',
@@ -85,7 +94,7 @@ describe('loadConfig', () => {
     [
       'EVENT_STORE_URL',
       'mysql://x',
-      'EVENT_STORE_URL: expected sqlite:<path> or postgres://user@host:port/db, got "mysql://x"',
+      'EVENT_STORE_URL: expected sqlite:<path>, postgres://user@host:port/db or esdb://host:2113?tls=false (kurrentdb:// too), got "mysql://x"',
     ],
     ['EVENT_STORE_URL', 'sqlite:', 'EVENT_STORE_URL: expected sqlite:<path>'],
     ['EVENT_STORE_URL', 'sqlite://events.db', 'EVENT_STORE_URL: expected sqlite:<path>'],
@@ -154,5 +163,64 @@ describe('describeStore', () => {
   it('names the store without its password', () => {
     const config = loadConfig({ EVENT_STORE_URL: 'postgres://app:secret@db:5432/obligations' });
     expect(describeStore(config.store)).toBe('postgres://app:***@db:5432/obligations');
+  });
+});
+
+describe('loadConfig for running beyond one machine', () => {
+  it.each([
+    'esdb://kurrentdb:2113?tls=false',
+    'esdb+discover://node1:2113,node2:2113?tls=false',
+    'kurrentdb://admin:changeit@kurrentdb:2113?tls=false',
+  ])(
+    'takes %s as a KurrentDB event store, with the read models where READ_STORE_URL says',
+    (url) => {
+      const config = loadConfig({
+        EVENT_STORE_URL: url,
+        READ_STORE_URL: 'postgres://app@pg/reads',
+      });
+      expect(config.store).toEqual({
+        kind: 'kurrentdb',
+        connectionString: url,
+        connectTimeoutMs: 10_000,
+      });
+      expect(config.readStore).toEqual({
+        kind: 'postgres',
+        connectionString: 'postgres://app@pg/reads',
+        poolSize: 10,
+        connectTimeoutMs: 10_000,
+      });
+    },
+  );
+
+  it('requires READ_STORE_URL with a KurrentDB event store', () => {
+    expect(() => loadConfig({ EVENT_STORE_URL: 'esdb://kurrentdb:2113?tls=false' })).toThrow(
+      /READ_STORE_URL: required with a KurrentDB event store/,
+    );
+  });
+
+  it('refuses a KurrentDB URL as the read store', () => {
+    expect(() => loadConfig({ READ_STORE_URL: 'esdb://kurrentdb:2113' })).toThrow(
+      /READ_STORE_URL: expected sqlite:<path> or postgres:\/\//,
+    );
+  });
+
+  it('keeps the read models of an embedded store in a file of their own beside the events', () => {
+    expect(
+      loadConfig({ EVENT_STORE_URL: 'sqlite:/var/lib/obligations/events.db' }).readStore,
+    ).toEqual({
+      kind: 'sqlite',
+      path: '/var/lib/obligations/read-models.db',
+      busyTimeoutMs: 5000,
+    });
+  });
+
+  it.each(['all', 'api', 'worker'] as const)('runs as %s when SERVICE_ROLE says so', (role) => {
+    expect(loadConfig({ SERVICE_ROLE: role }).role).toBe(role);
+  });
+
+  it('refuses an unknown SERVICE_ROLE', () => {
+    expect(() => loadConfig({ SERVICE_ROLE: 'leader' })).toThrow(
+      /SERVICE_ROLE: expected one of all, api, worker/,
+    );
   });
 });

@@ -119,7 +119,7 @@ describe('when the service cannot start', () => {
     const service = start({ EVENT_STORE_URL: 'mysql://app:hunter2@db/x' });
     const line = await expectStartupFailure(service, 78);
     expect(line).toBe(
-      'obligations: cannot start: invalid configuration: EVENT_STORE_URL: expected sqlite:<path> or postgres://user@host:port/db, got "mysql://app:***@db/x"',
+      'obligations: cannot start: invalid configuration: EVENT_STORE_URL: expected sqlite:<path>, postgres://user@host:port/db or esdb://host:2113?tls=false (kurrentdb:// too), got "mysql://app:***@db/x"',
     );
   });
 
