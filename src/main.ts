@@ -4,6 +4,9 @@ import { describeStore, loadConfig, type Config } from './config';
 import { createApp } from './http/app';
 import { createLogger } from './logger';
 import { openStore } from './openStore';
+import { openReadStore } from './readstore/openReadStore';
+import { startWorkers } from './workers/startWorkers';
+import { projections } from '../projections/catalogue';
 import { startServer } from './server';
 import { shutDown } from './shutdown';
 import { EXIT_CODES, startupFailureOf, type StartupFailure } from './startupFailure';
@@ -29,22 +32,51 @@ function main(): void {
 
 async function start(config: Config, logger: Logger): Promise<void> {
   const store = await openStore(config.store, logger);
+  const readStore = await openReadStore(config.readStore, logger).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  const closeStores = async (): Promise<void> => {
+    await store.close();
+    await readStore.close();
+  };
+  const workers =
+    config.role === 'api'
+      ? null
+      : await startWorkers({ projections, store, readStore, logger }).catch(
+          async (error: unknown) => {
+            await closeStores();
+            throw error;
+          },
+        );
   const shutdownController = new AbortController();
-  const app = createApp({ store, logger, shutdownSignal: shutdownController.signal });
+  const app = createApp({ store, readStore, logger, shutdownSignal: shutdownController.signal });
   const server = await startServer({ app, port: config.port, host: config.host }).catch(
     async (error: unknown) => {
-      await store.close();
+      await workers?.stop();
+      await closeStores();
       throw error;
     },
   );
   const { port } = server.address() as AddressInfo;
-  logger.info({ port, host: config.host, store: describeStore(config.store) }, 'listening');
+  logger.info(
+    {
+      port,
+      host: config.host,
+      role: config.role,
+      store: describeStore(config.store),
+      readStore: describeStore(config.readStore),
+    },
+    'listening',
+  );
 
   const { shutdownTimeoutMs } = config;
+  // Workers stop before the stores they write through close.
+  const resources = [...(workers ? [{ close: () => workers.stop() }] : []), store, readStore];
   // `once`: a second Ctrl-C falls back to Node's default and ends the process at once.
   const onSignal = (signal: NodeJS.Signals): void => {
     logger.info({ signal }, 'received signal');
-    shutDown({ server, store, logger, shutdownTimeoutMs, shutdownController }).then(
+    shutDown({ server, resources, logger, shutdownTimeoutMs, shutdownController }).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');

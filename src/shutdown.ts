@@ -4,7 +4,8 @@ import type { EventStore } from './eventstore/eventStore';
 
 export interface ShutDownOptions {
   readonly server: Server;
-  readonly store: Pick<EventStore, 'close'>;
+  /** Closed in this order after the server drained: workers first, then the stores they use. */
+  readonly resources: readonly Pick<EventStore, 'close'>[];
   readonly logger: Logger;
   /** How long requests in flight may take to finish before their connections are cut. */
   readonly shutdownTimeoutMs: number;
@@ -19,7 +20,7 @@ export interface ShutDownOptions {
  * drains is told why the instance is leaving.
  */
 export async function shutDown(options: ShutDownOptions): Promise<void> {
-  const { server, store, logger, shutdownTimeoutMs, shutdownController } = options;
+  const { server, resources, logger, shutdownTimeoutMs, shutdownController } = options;
   shutdownController.abort();
   logger.info({ shutdownTimeoutMs }, 'shutting down: finishing requests in flight');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -38,6 +39,6 @@ export async function shutDown(options: ShutDownOptions): Promise<void> {
     server.closeAllConnections();
     await closed;
   }
-  await store.close();
+  for (const resource of resources) await resource.close();
   logger.info('shutdown completed');
 }

@@ -4,12 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../src/eventstore/sqlite/sqliteEventStore';
-import {
-  buildService,
-  startService,
-  type Exit,
-  type ServiceProcess,
-} from './support/serviceProcess';
+import { startService, type Exit, type ServiceProcess } from './support/serviceProcess';
 import { testLogger } from './support/testLogger';
 
 const NOBODY = 65534;
@@ -17,8 +12,6 @@ const STACK_FRAME = /^\s+at /;
 
 let directory: string;
 const running = new Set<ServiceProcess>();
-
-beforeAll(() => buildService(), 120_000);
 
 beforeEach(() => {
   directory = mkdtempSync(join(tmpdir(), 'obligations-main-'));

@@ -69,7 +69,13 @@ afterEach(async () => {
 });
 
 function shutDownWithin(shutdownTimeoutMs: number): Promise<void> {
-  return shutDown({ server, store, logger: logs.logger, shutdownTimeoutMs, shutdownController });
+  return shutDown({
+    server,
+    resources: [store],
+    logger: logs.logger,
+    shutdownTimeoutMs,
+    shutdownController,
+  });
 }
 
 async function connectionError(url: string): Promise<unknown> {

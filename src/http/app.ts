@@ -1,12 +1,14 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { EventStore } from '../eventstore/eventStore';
+import type { ReadStore } from '../readstore/readStore';
 import { healthRoutes } from './healthRoutes';
 import { problemDetailsHandler, routeNotFound } from './problemDetails';
 import { requestLogging } from './requestLogging';
 
 export interface AppOptions {
   readonly store: EventStore;
+  readonly readStore?: ReadStore;
   readonly logger: Logger;
   /** Aborted when shutdown begins: readiness turns 503 so load balancers stop sending traffic. */
   readonly shutdownSignal: AbortSignal;
@@ -17,11 +19,17 @@ export interface AppOptions {
   readonly routers?: readonly Router[];
 }
 
-export function createApp({ store, logger, shutdownSignal, routers = [] }: AppOptions): Express {
+export function createApp({
+  store,
+  readStore,
+  logger,
+  shutdownSignal,
+  routers = [],
+}: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
-  app.use(healthRoutes({ store, shutdownSignal }));
+  app.use(healthRoutes({ store, ...(readStore && { readStore }), shutdownSignal }));
   for (const router of routers) app.use(router);
   app.use(routeNotFound());
   app.use(problemDetailsHandler());

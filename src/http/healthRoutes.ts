@@ -1,9 +1,12 @@
 import { Router } from 'express';
 import type { EventStore } from '../eventstore/eventStore';
+import type { ReadStore } from '../readstore/readStore';
 import { problemType, sendProblem } from './problemDetails';
 
 export interface HealthRoutesOptions {
   readonly store: Pick<EventStore, 'ping'>;
+  /** The read models' store, when this process has one. */
+  readonly readStore?: Pick<ReadStore, 'ping'>;
   /** Aborted when shutdown begins. */
   readonly shutdownSignal: AbortSignal;
 }
@@ -13,7 +16,7 @@ export interface HealthRoutesOptions {
  * 200 only while the service can do its work (send me traffic), so a store outage or a shutdown
  * takes the instance out of the load balancer without restarting it.
  */
-export function healthRoutes({ store, shutdownSignal }: HealthRoutesOptions): Router {
+export function healthRoutes({ store, readStore, shutdownSignal }: HealthRoutesOptions): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -40,6 +43,20 @@ export function healthRoutes({ store, shutdownSignal }: HealthRoutesOptions): Ro
         title: 'The event store is unavailable',
         status: 503,
         detail: 'The event store does not answer; see the service log for the cause.',
+      });
+      return;
+    }
+    const readPing = await (readStore?.ping() ?? Promise.resolve()).then(
+      () => ({ ok: true as const }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    if (!readPing.ok) {
+      req.log.warn({ err: readPing.error }, 'not ready: the read store does not answer');
+      sendProblem(req, res, {
+        type: problemType('read-store-unavailable'),
+        title: 'The read store is unavailable',
+        status: 503,
+        detail: 'The read models cannot be read; see the service log for the cause.',
       });
       return;
     }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { buildService } from './serviceProcess';
 import {
   POSTGRES_SKIP_ENV,
   POSTGRES_URL_ENV,
@@ -13,6 +14,8 @@ import {
  * The answer reaches the test workers through the environment.
  */
 export default async function globalSetup(): Promise<void> {
+  // Test files start the service from dist/, as `npm start` does: build it once, before any runs.
+  buildService();
   const configured = process.env[TEST_POSTGRES_URL_ENV] ?? DEFAULT_TEST_POSTGRES_URL;
   const reachable = await probe(configured);
   if (reachable === null) {

@@ -7,9 +7,8 @@ const ROOT = join(__dirname, '..', '..');
 export const MAIN_JS = join(ROOT, 'dist', 'src', 'main.js');
 
 /**
- * Compiles src/ to dist/ as `npm start` does. Only one test file may call it: tsc rewriting dist/
- * while another file's child process loads it would be a race. A second user of dist/ should
- * move this behind a lock.
+ * Compiles src/ to dist/ as `npm start` does. The integration project's global setup calls it
+ * once per run, before any test file starts a process from dist/.
  */
 export function buildService(): void {
   const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });

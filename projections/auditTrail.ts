@@ -1,0 +1,86 @@
+import type { RecordedEvent } from '../src/eventstore/eventStore';
+import { canonicalJson } from '../src/eventstore/json';
+import type { SqlExecutor, SqlParameter } from '../src/readstore/readStore';
+import type { Projection } from './projection';
+
+const COLUMNS = [
+  'global_position',
+  'event_id',
+  'stream_id',
+  'stream_version',
+  'type',
+  'schema_version',
+  'occurred_at',
+  'recorded_at',
+  'actor',
+  'source',
+  'correlation_id',
+  'causation_id',
+  'data',
+] as const;
+
+// Portable DDL: SQLite gives BIGINT the INTEGER affinity; both take TEXT.
+const CREATE_AUDIT_TRAIL = `
+CREATE TABLE audit_trail (
+  global_position BIGINT PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
+  stream_id TEXT NOT NULL,
+  stream_version BIGINT NOT NULL,
+  type TEXT NOT NULL,
+  schema_version INTEGER NOT NULL,
+  occurred_at TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  source TEXT,
+  correlation_id TEXT,
+  causation_id TEXT,
+  data TEXT NOT NULL
+);
+CREATE INDEX audit_trail_by_stream ON audit_trail (stream_id, stream_version);
+CREATE INDEX audit_trail_by_actor ON audit_trail (actor, global_position);
+CREATE INDEX audit_trail_by_correlation ON audit_trail (correlation_id, global_position);
+`;
+
+// Rows per INSERT: 13 parameters each stays far below both engines' parameter limits.
+const ROWS_PER_STATEMENT = 200;
+
+/**
+ * The audit trail: every event with its metadata, who recorded it and when, in log order.
+ * A plain INSERT, never an upsert: applying an event twice is a bug, and it fails loudly on the
+ * primary key instead of hiding.
+ */
+export const auditTrail: Projection = {
+  name: 'audit-trail',
+  migrations: [
+    { version: 1, name: 'audit trail', sqlite: CREATE_AUDIT_TRAIL, postgres: CREATE_AUDIT_TRAIL },
+  ],
+  async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
+    for (let start = 0; start < events.length; start += ROWS_PER_STATEMENT) {
+      const chunk = events.slice(start, start + ROWS_PER_STATEMENT);
+      const row = `(${COLUMNS.map(() => '?').join(', ')})`;
+      await tx.execute(
+        `INSERT INTO audit_trail (${COLUMNS.join(', ')}) VALUES ${chunk.map(() => row).join(', ')}`,
+        chunk.flatMap(toRow),
+      );
+    }
+  },
+};
+
+function toRow(event: RecordedEvent): SqlParameter[] {
+  const { metadata } = event;
+  return [
+    event.globalPosition,
+    event.eventId,
+    event.streamId,
+    event.streamVersion,
+    event.type,
+    event.schemaVersion,
+    metadata.occurredAt,
+    metadata.recordedAt,
+    metadata.actor,
+    metadata.source ?? null,
+    metadata.correlationId ?? null,
+    metadata.causationId ?? null,
+    canonicalJson(event.data),
+  ];
+}

@@ -1,0 +1,221 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { StoreStartupError } from '../../eventstore/errors';
+import { pgTypes } from '../../eventstore/postgres/pgTypes';
+import { LeaseLostError } from '../leaseLostError';
+import { READ_MODEL_MIGRATIONS_DDL, migrateReadModel } from '../migrateReadModel';
+import { numberedPlaceholders } from '../placeholders';
+import type { Lease, ReadModelMigration, ReadStore, SqlExecutor, SqlParameter } from '../readStore';
+
+export interface PostgresReadStoreOptions {
+  readonly connectionString: string;
+  readonly logger: Logger;
+  readonly clock?: () => Date;
+  readonly poolSize?: number;
+}
+
+// The first key of the two-key advisory locks this service takes (the second is the name's hash).
+const ADVISORY_LOCK_NAMESPACE = 764_021;
+
+/**
+ * Read models in PostgreSQL, shared by every process. Leadership is a session advisory lock held
+ * on a connection of its own, and the leader writes through that same connection: if it dies,
+ * the lock is gone and so is any transaction the old leader might still try, which is what
+ * makes the hand-over safe (fencing) and fast (the server frees the lock when the session ends).
+ */
+export class PostgresReadStore implements ReadStore {
+  readonly dialect = 'postgres';
+  private readonly leases = new Set<PostgresLease>();
+  private readonly clock: () => Date;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: PostgresReadStoreOptions,
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  static async open(options: PostgresReadStoreOptions): Promise<PostgresReadStore> {
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+      application_name: 'obligations-read-models',
+      types: pgTypes,
+    });
+    pool.on('error', (error) =>
+      options.logger.warn({ err: error }, 'idle read store connection failed'),
+    );
+    try {
+      await pool.query(READ_MODEL_MIGRATIONS_DDL);
+      return new PostgresReadStore(pool, options);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new StoreStartupError('unreachable', `read store PostgreSQL: ${detail}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async query<R extends object>(
+    sql: string,
+    parameters: readonly SqlParameter[] = [],
+  ): Promise<R[]> {
+    return (
+      await this.pool.query<R & pg.QueryResultRow>(numberedPlaceholders(sql), [...parameters])
+    ).rows;
+  }
+
+  async execute(sql: string, parameters: readonly SqlParameter[] = []): Promise<number> {
+    return (await this.pool.query(numberedPlaceholders(sql), [...parameters])).rowCount ?? 0;
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const observe = (error: Error): void =>
+      this.options.logger.debug({ err: error }, 'read store connection lost in a transaction');
+    client.on('error', observe);
+    try {
+      return await inTransaction(client, work);
+    } finally {
+      client.off('error', observe);
+      client.release();
+    }
+  }
+
+  async migrate(owner: string, migrations: readonly ReadModelMigration[]): Promise<void> {
+    const applied = await this.transaction(async (tx) => {
+      // Serialises migrators of this owner across processes until the transaction ends.
+      await tx.query('SELECT pg_advisory_xact_lock(?, hashtext(?))', [
+        ADVISORY_LOCK_NAMESPACE,
+        `migrate:${owner}`,
+      ]);
+      return migrateReadModel(tx, {
+        owner,
+        dialect: 'postgres',
+        migrations,
+        now: this.clock(),
+        runScript: async (sql) => {
+          await tx.execute(sql);
+        },
+      });
+    });
+    for (const migration of applied) {
+      this.options.logger.info(
+        { owner, version: migration.version, name: migration.name },
+        'applied read model migration',
+      );
+    }
+  }
+
+  async tryAcquireLease(name: string): Promise<Lease | null> {
+    const client = new pg.Client({
+      connectionString: this.options.connectionString,
+      application_name: `obligations-lease:${name}`.slice(0, 63),
+      types: pgTypes,
+    });
+    client.on('error', () => undefined); // reported through `lost` below
+    await client.connect();
+    try {
+      const result = await client.query<{ acquired: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS acquired',
+        [ADVISORY_LOCK_NAMESPACE, `lease:${name}`],
+      );
+      if (result.rows[0]?.acquired !== true) {
+        await client.end();
+        return null;
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    const lease = new PostgresLease(name, client, this.options.logger);
+    this.leases.add(lease);
+    lease.lost.addEventListener('abort', () => this.leases.delete(lease), { once: true });
+    return lease;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.leases].map((lease) => lease.release()));
+    await this.pool.end();
+  }
+}
+
+/** Leadership while this session lives; its transactions run on that session. */
+class PostgresLease implements Lease {
+  private readonly controller = new AbortController();
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly name: string,
+    private readonly client: pg.Client,
+    private readonly logger: Logger,
+  ) {
+    const lose = (error?: Error): void => {
+      if (this.controller.signal.aborted) return;
+      this.logger.warn({ err: error, lease: name }, 'lost the connection that holds a lease');
+      this.controller.abort();
+    };
+    client.on('error', lose);
+    client.on('end', () => lose());
+  }
+
+  get lost(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    // One session: its transactions must not interleave.
+    const result = this.running.then(async () => {
+      if (this.lost.aborted) throw new LeaseLostError(this.name);
+      return inTransaction(this.client, work);
+    });
+    this.running = result.catch(() => undefined);
+    return result;
+  }
+
+  async release(): Promise<void> {
+    if (this.lost.aborted) return;
+    this.controller.abort();
+    await this.running;
+    // Ending the session frees its advisory lock.
+    await this.client.end().catch(() => undefined);
+  }
+}
+
+async function inTransaction<T>(
+  client: pg.ClientBase,
+  work: (tx: SqlExecutor) => Promise<T>,
+): Promise<T> {
+  const tx: SqlExecutor = {
+    query: async <R extends object>(sql: string, parameters: readonly SqlParameter[] = []) =>
+      (await run<R>(client, sql, parameters)).rows,
+    execute: async (sql: string, parameters: readonly SqlParameter[] = []) =>
+      (await run(client, sql, parameters)).rowCount ?? 0,
+  };
+  await client.query('BEGIN');
+  try {
+    const result = await work(tx);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Without parameters, the simple protocol: it runs scripts of several statements (migrations). */
+function run<R extends object>(
+  target: pg.Pool | pg.ClientBase,
+  sql: string,
+  parameters: readonly SqlParameter[],
+): Promise<pg.QueryResult<R & pg.QueryResultRow>> {
+  return parameters.length === 0
+    ? target.query<R & pg.QueryResultRow>(sql)
+    : target.query<R & pg.QueryResultRow>(numberedPlaceholders(sql), [...parameters]);
+}

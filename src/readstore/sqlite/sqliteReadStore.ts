@@ -1,0 +1,230 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import { StoreStartupError } from '../../eventstore/errors';
+import { READ_MODEL_MIGRATIONS_DDL, migrateReadModel } from '../migrateReadModel';
+import type { Lease, ReadModelMigration, ReadStore, SqlExecutor, SqlParameter } from '../readStore';
+import { AsyncMutex } from './asyncMutex';
+import { LeaseLostError } from '../leaseLostError';
+
+export interface SqliteReadStoreOptions {
+  readonly path: string;
+  readonly logger: Logger;
+  readonly clock?: () => Date;
+  readonly busyTimeoutMs?: number;
+  /** How long a lease lives without renewal; another process takes over after it. */
+  readonly leaseTtlMs?: number;
+}
+
+const LEASES_DDL = `CREATE TABLE IF NOT EXISTS leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+)`;
+
+/**
+ * Read models in a SQLite file of their own. Transactions of this process are serialised on one
+ * writer connection (an async mutex: better-sqlite3 is synchronous, and two interleaved async
+ * transactions on one connection would be one transaction). Queries outside transactions use a
+ * second connection, so they never see another transaction's uncommitted rows. Leadership between
+ * processes is a lease row with an expiry, renewed while held.
+ */
+export class SqliteReadStore implements ReadStore {
+  readonly dialect = 'sqlite';
+  private readonly mutex = new AsyncMutex();
+  private readonly clock: () => Date;
+  private readonly leaseTtlMs: number;
+  private readonly holder = randomUUID();
+  private readonly leases = new Set<SqliteLease>();
+
+  private constructor(
+    private readonly writer: Database.Database,
+    private readonly reader: Database.Database,
+    private readonly logger: Logger,
+    options: SqliteReadStoreOptions,
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.leaseTtlMs = options.leaseTtlMs ?? 5_000;
+  }
+
+  static open(options: SqliteReadStoreOptions): SqliteReadStore {
+    let writer: Database.Database | null = null;
+    try {
+      mkdirSync(dirname(options.path), { recursive: true });
+      writer = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5_000 });
+      writer.pragma('journal_mode = WAL');
+      writer.pragma('synchronous = FULL');
+      writer.exec(READ_MODEL_MIGRATIONS_DDL);
+      writer.exec(LEASES_DDL);
+      const reader = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5_000 });
+      return new SqliteReadStore(writer, reader, options.logger, options);
+    } catch (error) {
+      writer?.close();
+      const code = (error as { code?: unknown } | null)?.code;
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new StoreStartupError(
+        code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
+          ? 'corrupt'
+          : code === 'SQLITE_BUSY'
+            ? 'locked'
+            : 'read-only',
+        `read store ${options.path}: ${detail}`,
+        { cause: error },
+      );
+    }
+  }
+
+  async query<R extends object>(
+    sql: string,
+    parameters: readonly SqlParameter[] = [],
+  ): Promise<R[]> {
+    return this.reader.prepare<SqlParameter[], R>(sql).all(...parameters);
+  }
+
+  async execute(sql: string, parameters: readonly SqlParameter[] = []): Promise<number> {
+    return this.transaction((tx) => tx.execute(sql, parameters));
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      this.writer.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(this.executor);
+        this.writer.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  async migrate(owner: string, migrations: readonly ReadModelMigration[]): Promise<void> {
+    // BEGIN IMMEDIATE takes the file's write lock: another process migrating waits for it.
+    const applied = await this.transaction((tx) =>
+      migrateReadModel(tx, {
+        owner,
+        dialect: 'sqlite',
+        migrations,
+        now: this.clock(),
+        runScript: async (sql) => {
+          this.writer.exec(sql);
+        },
+      }),
+    );
+    for (const migration of applied)
+      this.logger.info(
+        { owner, version: migration.version, name: migration.name },
+        'applied read model migration',
+      );
+  }
+
+  async tryAcquireLease(name: string): Promise<Lease | null> {
+    const acquired = await this.claim(name);
+    if (!acquired) return null;
+    const lease = new SqliteLease(name, this, this.leaseTtlMs / 3, this.logger);
+    this.leases.add(lease);
+    lease.lost.addEventListener('abort', () => this.leases.delete(lease), { once: true });
+    return lease;
+  }
+
+  /** Takes or renews the lease row; true when this process holds it now. */
+  async claim(name: string): Promise<boolean> {
+    const now = this.clock().getTime();
+    const changed = await this.transaction((tx) =>
+      tx.execute(
+        `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+         WHERE leases.expires_at < ? OR leases.holder = excluded.holder`,
+        [name, this.holder, now + this.leaseTtlMs, now],
+      ),
+    );
+    return changed === 1;
+  }
+
+  async holds(tx: SqlExecutor, name: string): Promise<boolean> {
+    const rows = await tx.query<{ holder: string }>(
+      'SELECT holder FROM leases WHERE name = ? AND expires_at >= ?',
+      [name, this.clock().getTime()],
+    );
+    return rows[0]?.holder === this.holder;
+  }
+
+  async unclaim(name: string): Promise<void> {
+    await this.transaction((tx) =>
+      tx.execute('DELETE FROM leases WHERE name = ? AND holder = ?', [name, this.holder]),
+    );
+  }
+
+  async ping(): Promise<void> {
+    this.reader.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.leases].map((lease) => lease.release()));
+    await this.mutex.run(async () => {
+      this.writer.close();
+      this.reader.close();
+    });
+  }
+
+  private readonly executor: SqlExecutor = {
+    query: async <R extends object>(sql: string, parameters: readonly SqlParameter[] = []) =>
+      this.writer.prepare<SqlParameter[], R>(sql).all(...parameters),
+    execute: async (sql: string, parameters: readonly SqlParameter[] = []) =>
+      this.writer.prepare<SqlParameter[]>(sql).run(...parameters).changes,
+  };
+}
+
+/** A lease row renewed on a timer; lost when a renewal finds another holder or fails. */
+class SqliteLease implements Lease {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly name: string,
+    private readonly store: SqliteReadStore,
+    renewEveryMs: number,
+    private readonly logger: Logger,
+  ) {
+    this.timer = setInterval(() => void this.renew(), renewEveryMs);
+    this.timer.unref();
+  }
+
+  get lost(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    if (this.lost.aborted) throw new LeaseLostError(this.name);
+    return this.store.transaction(async (tx) => {
+      // Fenced: inside the transaction that writes, the lease must still be ours and alive.
+      if (!(await this.store.holds(tx, this.name))) throw new LeaseLostError(this.name);
+      return work(tx);
+    });
+  }
+
+  async release(): Promise<void> {
+    if (this.lost.aborted) return;
+    clearInterval(this.timer);
+    this.controller.abort();
+    await this.store
+      .unclaim(this.name)
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, lease: this.name }, 'cannot release lease'),
+      );
+  }
+
+  private async renew(): Promise<void> {
+    const held = await this.store.claim(this.name).catch((error: unknown) => {
+      this.logger.warn({ err: error, lease: this.name }, 'cannot renew lease');
+      return false;
+    });
+    if (!held && !this.lost.aborted) {
+      clearInterval(this.timer);
+      this.controller.abort();
+    }
+  }
+}

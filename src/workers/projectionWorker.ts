@@ -1,0 +1,141 @@
+import type { Logger } from 'pino';
+import type { Projection } from '../../projections/projection';
+import type { EventStore, RecordedEvent, Subscription } from '../eventstore/eventStore';
+import type { Lease, ReadStore } from '../readstore/readStore';
+import { advanceCheckpoint, readCheckpoint } from './checkpoints';
+
+export interface ProjectionWorkerOptions {
+  readonly projection: Projection;
+  readonly store: EventStore;
+  readonly readStore: ReadStore;
+  readonly logger: Logger;
+  readonly clock?: () => Date;
+  /** How often a process that does not lead asks again. */
+  readonly leaseRetryMs?: number;
+  readonly batchSize?: number;
+}
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly leading: boolean;
+  /** The checkpoint: the global position of the last event applied (as far as this process knows). */
+  readonly position: number;
+}
+
+/** Another process moved the checkpoint under us: it leads now, and this batch must not be applied. */
+class CheckpointMovedError extends Error {
+  constructor(name: string, from: number) {
+    super(
+      `the checkpoint of ${name} is no longer at ${from}: another process applied these events`,
+    );
+    this.name = 'CheckpointMovedError';
+  }
+}
+
+/**
+ * Keeps one projection up to date. In every process that runs it, the worker competes for the
+ * projection's lease; the leader subscribes from the stored checkpoint and applies each batch in
+ * one transaction with the checkpoint (compare and set, fenced by the lease). When the leader
+ * dies, its lease goes with it and another process takes over from the checkpoint it left.
+ */
+export class ProjectionWorker {
+  private readonly clock: () => Date;
+  private readonly leaseRetryMs: number;
+  private readonly stopping = new AbortController();
+  private leading = false;
+  private position = 0;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly options: ProjectionWorkerOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.leaseRetryMs = options.leaseRetryMs ?? 1_000;
+  }
+
+  get status(): ProjectionStatus {
+    return { name: this.options.projection.name, leading: this.leading, position: this.position };
+  }
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    const { projection, readStore, logger } = this.options;
+    const log = logger.child({ projection: projection.name });
+    while (!this.stopping.signal.aborted) {
+      let lease: Lease | null = null;
+      try {
+        lease = await readStore.tryAcquireLease(`projection:${projection.name}`);
+      } catch (error) {
+        log.warn({ err: error }, 'cannot ask for the projection lease');
+      }
+      if (lease === null) {
+        await sleep(this.leaseRetryMs, this.stopping.signal);
+        continue;
+      }
+      try {
+        await this.lead(lease, log);
+      } catch (error) {
+        log.error({ err: error }, 'projection stopped; it resumes from its checkpoint');
+      } finally {
+        this.leading = false;
+        await lease.release();
+      }
+      if (!this.stopping.signal.aborted) await sleep(this.leaseRetryMs, this.stopping.signal);
+    }
+  }
+
+  /** Applies batches while this process holds the lease; returns when it stops or loses it. */
+  private async lead(lease: Lease, log: Logger): Promise<void> {
+    const { projection, store } = this.options;
+    this.position = await lease.transaction((tx) => readCheckpoint(tx, projection.name));
+    this.leading = true;
+    log.info({ position: this.position }, 'leading the projection');
+    const subscription: Subscription = store.subscribe({
+      after: this.position,
+      ...(this.options.batchSize !== undefined && { batchSize: this.options.batchSize }),
+      handle: (events) => this.applyBatch(lease, events),
+    });
+    const ended = new Promise<void>((resolve) => {
+      lease.lost.addEventListener('abort', () => resolve(), { once: true });
+      this.stopping.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    try {
+      await Promise.race([subscription.finished, ended]);
+      if (lease.lost.aborted) log.warn('lost the projection lease');
+    } finally {
+      await subscription.stop();
+    }
+  }
+
+  private async applyBatch(lease: Lease, events: readonly RecordedEvent[]): Promise<void> {
+    const { projection } = this.options;
+    const from = this.position;
+    const to = events[events.length - 1]!.globalPosition;
+    await lease.transaction(async (tx) => {
+      if (!(await advanceCheckpoint(tx, { name: projection.name, from, to, now: this.clock() }))) {
+        throw new CheckpointMovedError(projection.name, from);
+      }
+      await projection.apply(tx, events);
+    });
+    this.position = to;
+  }
+}
+
+function sleep(ms: number, abort: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (abort.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      abort.removeEventListener('abort', done);
+      resolve();
+    }
+    abort.addEventListener('abort', done, { once: true });
+  });
+}
