@@ -7,12 +7,7 @@ import {
   type StoredEventIdentity,
 } from '../appendPlanner';
 import { catchUpSubscription } from '../catchUpSubscription';
-import {
-  EventStoreError,
-  StoreClosedError,
-  StoreStartupError,
-  StoreUnavailableError,
-} from '../errors';
+import { EventStoreError, StoreClosedError } from '../errors';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRecordRow } from '../eventRecordRow';
 import type {
   AppendOptions,
@@ -26,17 +21,13 @@ import type {
   Subscription,
 } from '../eventStore';
 import { GroupCommitter, type Outcome } from '../groupCommit';
-import {
-  SchemaMismatchError,
-  checksumOf,
-  pendingMigrations,
-  type AppliedMigration,
-} from '../migration';
+import { checksumOf, pendingMigrations, type AppliedMigration } from '../migration';
 import { prepareAppend } from '../preparedEvent';
 import { WakeSignal } from '../wakeSignal';
 import { postgresMigrations } from './migrations';
 import { pgTypes } from './pgTypes';
 import { PostgresListener } from './postgresListener';
+import { isConnectionError, startupError, unavailableOr } from './pgErrors';
 
 export interface PostgresEventStoreOptions {
   readonly connectionString: string;
@@ -375,62 +366,5 @@ async function migrate(pool: pg.Pool, logger: Logger): Promise<void> {
     }
   } finally {
     client.release();
-  }
-}
-
-const CONNECTION_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'EAI_AGAIN',
-]);
-// SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, terminated).
-const isConnectionSqlState = (code: string): boolean =>
-  code.startsWith('08') || code.startsWith('57P');
-
-function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string')
-    return CONNECTION_ERROR_CODES.has(code) || isConnectionSqlState(code);
-  return error instanceof Error && /timeout|terminated|Connection terminated/i.test(error.message);
-}
-
-function unavailableOr(error: unknown): unknown {
-  if (error instanceof EventStoreError || !isConnectionError(error)) return error;
-  return new StoreUnavailableError(`PostgreSQL is unavailable: ${(error as Error).message}`, {
-    cause: error,
-  });
-}
-
-function startupError(error: unknown, connectionString: string): Error {
-  const where = describeServer(connectionString);
-  const detail = error instanceof Error ? error.message : String(error);
-  if (error instanceof SchemaMismatchError)
-    return new StoreStartupError('schema-mismatch', `${where}: ${error.message}`, { cause: error });
-  const code = (error as { code?: unknown } | null)?.code;
-  if (isConnectionError(error) || code === 'ENOTFOUND') {
-    return new StoreStartupError(
-      'unreachable',
-      `cannot reach PostgreSQL at ${where}: ${detail || String(code)}`,
-      { cause: error },
-    );
-  }
-  return new StoreStartupError(
-    'rejected',
-    `PostgreSQL at ${where} refused the service: ${detail}`,
-    { cause: error },
-  );
-}
-
-/** host:port/database, without the password. */
-function describeServer(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
-  } catch {
-    return 'the configured server';
   }
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { StoreStartupError } from '../../eventstore/errors';
+import { startupError } from '../../eventstore/postgres/pgErrors';
 import { pgTypes } from '../../eventstore/postgres/pgTypes';
 import { LeaseLostError } from '../leaseLostError';
 import { READ_MODEL_MIGRATIONS_DDL, migrateReadModel } from '../migrateReadModel';
@@ -46,15 +46,20 @@ export class PostgresReadStore implements ReadStore {
     pool.on('error', (error) =>
       options.logger.warn({ err: error }, 'idle read store connection failed'),
     );
+    const store = new PostgresReadStore(pool, options);
     try {
-      await pool.query(READ_MODEL_MIGRATIONS_DDL);
-      return new PostgresReadStore(pool, options);
+      // Under a lock: concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL.
+      await store.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock(?, hashtext(?))', [
+          ADVISORY_LOCK_NAMESPACE,
+          'migrate',
+        ]);
+        await tx.execute(READ_MODEL_MIGRATIONS_DDL);
+      });
+      return store;
     } catch (error) {
       await pool.end().catch(() => undefined);
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new StoreStartupError('unreachable', `read store PostgreSQL: ${detail}`, {
-        cause: error,
-      });
+      throw startupError(error, options.connectionString, 'the read store PostgreSQL');
     }
   }
 
