@@ -108,7 +108,12 @@ function asExposedClientError(
   return { status, message: error.message, type };
 }
 
+// A store outage or a restart usually passes within seconds; clients (and our own integrations)
+// should come back then rather than hammer a recovering server.
+const RETRY_AFTER_SECONDS = '5';
+
 export function sendProblem(req: Request, res: Response, problem: Problem): void {
+  if (problem.status === 503) res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
   res
     .status(problem.status)
     .type(PROBLEM_CONTENT_TYPE)

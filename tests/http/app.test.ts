@@ -102,6 +102,7 @@ describe('probes', () => {
     await store.close();
     const response = await request(service).get('/readyz').expect(503);
     expect(response.body).toMatchObject({ type: '/problems/store-unavailable', status: 503 });
+    expect(response.headers['retry-after']).toBe('5');
     const reason = logs.lines.find((line) => line.msg?.startsWith('not ready'));
     expect(reason).toMatchObject({ err: { message: 'the event store is closed' } });
   });
@@ -253,5 +254,6 @@ describe('errors as problem details', () => {
       .send({ events: [newEvent()], expectedVersion: 'no-stream' })
       .expect(503);
     expect(response.body).toMatchObject({ type: '/problems/store-closed' });
+    expect(response.headers['retry-after']).toBe('5');
   });
 });
