@@ -65,7 +65,7 @@ export class AppendPlanner {
 
   /** Throws WrongExpectedVersionError or EventIdConflictError; otherwise records the plan's effect. */
   plan(request: AppendRequest): AppendPlan {
-    const replay = this.previousAppendOf(request);
+    const replay = previousAppendOf(request, this.storedEvents);
     if (replay) return { kind: 'already-appended', result: replay };
 
     const current = this.streamVersions.get(request.streamId) ?? 0;
@@ -84,39 +84,44 @@ export class AppendPlanner {
     for (const row of rows) this.storedEvents.set(row.eventId, row);
     return { kind: 'append', rows, result: resultOf(rows, false) };
   }
-
-  /**
-   * When every event is already stored with the same content, the append is a retry: nothing is
-   * written and the stored positions are reported (for a retry of a whole earlier append, exactly
-   * its original result). Null when none is stored; a mix of stored and new events is refused.
-   */
-  private previousAppendOf(request: AppendRequest): AppendResult | null {
-    const stored = request.events.map((event) => this.storedEvents.get(event.eventId));
-    const known = stored.filter((identity) => identity !== undefined);
-    if (known.length === 0) return null;
-    request.events.forEach((event, index) => {
-      const identity = stored[index];
-      if (identity === undefined) {
-        throw new EventIdConflictError(
-          known[0]!.eventId,
-          'before, but this append mixes it with new events: an append is either all new events or a retry of events already appended',
-        );
-      }
-      if (identity.streamId !== request.streamId) {
-        throw new EventIdConflictError(
-          event.eventId,
-          `to stream ${identity.streamId}, not ${request.streamId}`,
-        );
-      }
-      if (identity.contentHash !== event.contentHash) {
-        throw new EventIdConflictError(event.eventId, 'with different content');
-      }
-    });
-    return resultOf(known, true);
-  }
 }
 
-function versionMatches(expected: ExpectedVersion, current: number): boolean {
+/**
+ * When every event is already stored with the same content, the append is a retry: nothing is
+ * written and the stored positions are reported (for a retry of a whole earlier append, exactly
+ * its original result). Null when none is stored; a mix of stored and new events is refused, and
+ * so is an id stored in another stream or with other content. Shared by every store.
+ */
+export function previousAppendOf(
+  request: AppendRequest,
+  storedEvents: ReadonlyMap<string, StoredEventIdentity>,
+): AppendResult | null {
+  const stored = request.events.map((event) => storedEvents.get(event.eventId));
+  const known = stored.filter((identity) => identity !== undefined);
+  if (known.length === 0) return null;
+  request.events.forEach((event, index) => {
+    const identity = stored[index];
+    if (identity === undefined) {
+      throw new EventIdConflictError(
+        known[0]!.eventId,
+        'before, but this append mixes it with new events: an append is either all new events or a retry of events already appended',
+      );
+    }
+    if (identity.streamId !== request.streamId) {
+      throw new EventIdConflictError(
+        event.eventId,
+        `to stream ${identity.streamId}, not ${request.streamId}`,
+      );
+    }
+    if (identity.contentHash !== event.contentHash) {
+      throw new EventIdConflictError(event.eventId, 'with different content');
+    }
+  });
+  return resultOf(known, true);
+}
+
+/** Whether a stream at `current` meets the expectation. Shared by every store. */
+export function versionMatches(expected: ExpectedVersion, current: number): boolean {
   switch (expected) {
     case 'any':
       return true;
