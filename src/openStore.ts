@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { StoreConfig } from './config';
 import type { EventStore } from './eventstore/eventStore';
+import { KurrentDbEventStore } from './eventstore/kurrentdb/kurrentDbEventStore';
 import { PostgresEventStore } from './eventstore/postgres/postgresEventStore';
 import { SqliteEventStore } from './eventstore/sqlite/sqliteEventStore';
-import { StoreStartupError } from './eventstore/errors';
 
 /** Opens the store the configuration names; throws StoreStartupError when it cannot. */
 export async function openStore(config: StoreConfig, logger: Logger): Promise<EventStore> {
@@ -22,7 +22,11 @@ export async function openStore(config: StoreConfig, logger: Logger): Promise<Ev
         connectTimeoutMs: config.connectTimeoutMs,
       });
     case 'kurrentdb':
-      throw new StoreStartupError('rejected', 'the KurrentDB store is being built (issue 3)');
+      return KurrentDbEventStore.open({
+        connectionString: config.connectionString,
+        logger,
+        connectTimeoutMs: config.connectTimeoutMs,
+      });
     default: {
       const _exhaustive: never = config;
       throw new Error(`unknown store ${JSON.stringify(_exhaustive)}`);
