@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { findKurrentDb } from './kurrentDbTarget';
 import { buildService } from './serviceProcess';
 import {
   POSTGRES_SKIP_ENV,
@@ -7,15 +8,21 @@ import {
   DEFAULT_TEST_POSTGRES_URL,
 } from './postgresTarget';
 
+export default async function globalSetup(): Promise<void> {
+  // Test files start the service from dist/, as `npm start` does: build it once, before any runs.
+  buildService();
+  await findPostgres();
+  // Only a quick probe for a container runtime: the KurrentDB test file starts its own server.
+  await findKurrentDb(process.env);
+}
+
 /**
  * Finds a PostgreSQL for the integration tests, once per run: the server named by
  * TEST_POSTGRES_URL (default: the local one on 127.0.0.1:5432), else one started by
  * testcontainers where a container runtime answers, else none, with one printed line saying why.
  * The answer reaches the test workers through the environment.
  */
-export default async function globalSetup(): Promise<void> {
-  // Test files start the service from dist/, as `npm start` does: build it once, before any runs.
-  buildService();
+async function findPostgres(): Promise<void> {
   const configured = process.env[TEST_POSTGRES_URL_ENV] ?? DEFAULT_TEST_POSTGRES_URL;
   const reachable = await probe(configured);
   if (reachable === null) {
