@@ -12,8 +12,10 @@ export function clientConnectionString(connectionString: string): string {
  * options: what an error message may show.
  */
 export function describeServer(connectionString: string): string {
-  const match = /^[a-z+]+:\/\/(?:[^@/?#]*@)?([^/?#]*)/i.exec(connectionString.trim());
-  const hosts = (match?.[1] ?? '')
+  const authority = /^[a-z+]+:\/\/([^/?#]*)/i.exec(connectionString.trim())?.[1] ?? '';
+  // After the last `@`: a password may contain one.
+  const hosts = authority
+    .slice(authority.lastIndexOf('@') + 1)
     .split(',')
     .map((host) => host.trim())
     .filter((host) => host !== '')
