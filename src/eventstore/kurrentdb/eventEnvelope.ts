@@ -15,7 +15,7 @@ import { versionOfRevision } from './revisions';
  * JSON metadata. `$correlationId` and `$causationId` repeat ours under the names KurrentDB's own
  * tooling (projections, the UI) understands. `appendId` names the append call that wrote the
  * event: when the server answers a write as an idempotent repeat of someone else's, the events it
- * reports carry their appendId, not ours (see kurrentDbEventStore.ts).
+ * reports carry their appendId, not ours (see streamAppender.ts).
  */
 export interface StoredMetadata {
   readonly schemaVersion: number;

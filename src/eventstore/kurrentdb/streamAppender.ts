@@ -105,8 +105,9 @@ export class StreamAppender {
           'KurrentDB holds fewer events in a stream than this process read; reading it again',
         );
         state = this.streams.forget(streamId);
-      } else {
-        // Another writer appended in between: back off a little before deciding again.
+      } else if (request.expectedVersion === 'any' || request.expectedVersion === 'exists') {
+        // Another writer appended in between and this append will try again after it: back off
+        // a little, so that writers racing for one stream do not keep colliding.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }
       await this.catchUp(streamId, state);
