@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { StoreStartupError } from '../../../src/eventstore/errors';
 import { KurrentDbEventStore } from '../../../src/eventstore/kurrentdb/kurrentDbEventStore';
 import { startupFailureOf } from '../../../src/startupFailure';
+import { startService } from '../../support/serviceProcess';
 import { testLogger } from '../../support/testLogger';
 
 // The real client against servers that are not KurrentDB: what start-up reports when the
@@ -79,5 +83,33 @@ describe('opening the KurrentDB store when the server is not there', () => {
     expect(error).toMatchObject({ reason: 'rejected' });
     expect((error as Error).message).toContain('malformed');
     expect((error as Error).message).not.toContain('s3cr3t');
+  });
+});
+
+describe('the service, when its KurrentDB is not there', () => {
+  it('exits 69 (EX_UNAVAILABLE) with one line naming the server, not the password', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'obligations-kurrentdb-'));
+    try {
+      const port = await closedPort();
+      const service = startService({
+        env: {
+          EVENT_STORE_URL: `esdb://admin:s3cr3t@127.0.0.1:${port}?tls=false`,
+          READ_STORE_URL: `sqlite:${join(directory, 'read-models.db')}`,
+          STORE_CONNECT_TIMEOUT_MS: '1000',
+          PORT: '0',
+        },
+      });
+      expect(await service.exited).toEqual({ code: 69, signal: null });
+      const lines = service.stderrLines();
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^obligations: cannot start: cannot reach KurrentDB at 127\\.0\\.0\\.1:${port}: `,
+        ),
+      );
+      expect(lines[0]).not.toContain('s3cr3t');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
