@@ -1,4 +1,6 @@
+import { NO_STREAM } from '@eventstore/db-client';
 import { EventStoreError, StoreStartupError, StoreUnavailableError } from '../errors';
+import { versionOfCurrentRevision } from './revisions';
 
 /**
  * The client's errors are classified by their `type` (and gRPC status `code`), not by class, so
@@ -58,9 +60,9 @@ export function actualVersionOf(error: unknown): number {
     typeof error === 'object' && error !== null
       ? (error as Record<string, unknown>).actualVersion
       : undefined;
-  if (actual === 'no_stream') return 0;
+  if (actual === NO_STREAM) return 0;
   if (typeof actual === 'bigint' && actual >= 0n && actual < BigInt(Number.MAX_SAFE_INTEGER))
-    return Number(actual) + 1;
+    return versionOfCurrentRevision(actual);
   return -1;
 }
 
