@@ -61,7 +61,42 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'Date', message: 'Time arrives in the command.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Date', message: 'Time arrives in the command.' },
+        { name: 'parseFloat', message: 'Money and rates are exact: parseDecimal or parseMoney.' },
+      ],
+      // No binary floating point near money: amounts are bigint minor units, rates exact ratios.
+      'no-restricted-properties': [
+        'error',
+        ...['round', 'floor', 'ceil', 'trunc', 'fround'].map((property) => ({
+          object: 'Math',
+          property,
+          message: 'Round exact values with roundToInteger and the agreement’s rounding mode.',
+        })),
+        {
+          property: 'toFixed',
+          message: 'Format money with formatMoney, decimals with formatDecimal.',
+        },
+        {
+          property: 'toPrecision',
+          message: 'Format money with formatMoney, decimals with formatDecimal.',
+        },
+        {
+          object: 'Number',
+          property: 'parseFloat',
+          message: 'Money and rates are exact: parseDecimal.',
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports only.' },
+        {
+          selector: 'Literal[raw=/^[0-9_]*\\.[0-9]/]',
+          message:
+            'A fractional number literal is binary floating point: write a decimal string and parseDecimal it.',
+        },
+      ],
     },
   },
   {

@@ -1,0 +1,91 @@
+import { Temporal } from '@js-temporal/polyfill';
+import { DomainError } from './domainError';
+
+/**
+ * A calendar date without time or zone, `YYYY-MM-DD`: when a fact happened or an amount falls due.
+ * The arithmetic is Temporal's PlainDate (leap years included), never a Date at midnight in some
+ * time zone.
+ */
+export type BusinessDate = string & { readonly __brand: 'BusinessDate' };
+
+const FORMAT = /^\d{4}-\d{2}-\d{2}$/;
+
+export function businessDate(text: string, pointer?: string): BusinessDate {
+  if (!FORMAT.test(text))
+    throw new DomainError(
+      'invalid-date',
+      `${JSON.stringify(text)} is not a date YYYY-MM-DD`,
+      pointer,
+    );
+  try {
+    Temporal.PlainDate.from(text, { overflow: 'reject' });
+  } catch {
+    throw new DomainError('invalid-date', `${text} is not a day of the calendar`, pointer);
+  }
+  return text as BusinessDate;
+}
+
+const plain = (date: BusinessDate): Temporal.PlainDate => Temporal.PlainDate.from(date);
+const fromPlain = (date: Temporal.PlainDate): BusinessDate => date.toString() as BusinessDate;
+
+export function addDays(date: BusinessDate, days: number): BusinessDate {
+  return fromPlain(plain(date).add({ days }));
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: BusinessDate, to: BusinessDate): number {
+  return plain(from).until(plain(to), { largestUnit: 'days' }).days;
+}
+
+export function compareDates(a: BusinessDate, b: BusinessDate): number {
+  return Temporal.PlainDate.compare(plain(a), plain(b));
+}
+
+export const isBefore = (a: BusinessDate, b: BusinessDate): boolean => compareDates(a, b) < 0;
+export const isOnOrBefore = (a: BusinessDate, b: BusinessDate): boolean => compareDates(a, b) <= 0;
+export const laterOf = (a: BusinessDate, b: BusinessDate): BusinessDate =>
+  compareDates(a, b) >= 0 ? a : b;
+
+export function yearOf(date: BusinessDate): number {
+  return plain(date).year;
+}
+
+/** Monday to Friday. Public holidays vary by country and contract: not modelled (yet). */
+export function isWeekday(date: BusinessDate): boolean {
+  return plain(date).dayOfWeek <= 5;
+}
+
+/** The date itself when it is a weekday, else the following Monday. */
+export function rollForwardToWeekday(date: BusinessDate): BusinessDate {
+  let day = plain(date);
+  while (day.dayOfWeek > 5) day = day.add({ days: 1 });
+  return fromPlain(day);
+}
+
+/** The date itself when it is a weekday, else the Friday before. */
+export function rollBackToWeekday(date: BusinessDate): BusinessDate {
+  let day = plain(date);
+  while (day.dayOfWeek > 5) day = day.subtract({ days: 1 });
+  return fromPlain(day);
+}
+
+export function endOfMonth(year: number, month: number): BusinessDate {
+  return fromPlain(
+    Temporal.PlainDate.from({ year, month, day: 1 }).with({ day: 31 }, { overflow: 'constrain' }),
+  );
+}
+
+export function addMonths(date: BusinessDate, months: number): BusinessDate {
+  return fromPlain(plain(date).add({ months }, { overflow: 'constrain' }));
+}
+
+export function dateOf(year: number, month: number, day: number, pointer?: string): BusinessDate {
+  return businessDate(
+    `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+    pointer,
+  );
+}
+
+export function monthOf(date: BusinessDate): number {
+  return plain(date).month;
+}
