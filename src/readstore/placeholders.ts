@@ -1,6 +1,8 @@
 /**
  * Turns the portable `?` placeholders into PostgreSQL's `$1, $2, ...`, leaving question marks
- * inside quoted literals and identifiers alone.
+ * inside quoted literals and identifiers alone. Comments and dollar-quoted bodies are not
+ * recognised: keep `?` out of them in statements that take parameters (migrations take none and
+ * are sent unchanged).
  */
 export function numberedPlaceholders(sql: string): string {
   let result = '';

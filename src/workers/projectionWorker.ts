@@ -45,6 +45,7 @@ export class ProjectionWorker {
   private leading = false;
   private position = 0;
   private running: Promise<void> | null = null;
+  private failureBackoffMs = 0;
 
   constructor(private readonly options: ProjectionWorkerOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -78,15 +79,25 @@ export class ProjectionWorker {
         await sleep(this.leaseRetryMs, this.stopping.signal);
         continue;
       }
+      let failed = false;
       try {
         await this.lead(lease, log);
       } catch (error) {
-        log.error({ err: error }, 'projection stopped; it resumes from its checkpoint');
+        failed = true;
+        log.error(
+          { err: error, retryMs: this.failureBackoffMs },
+          'projection stopped; it resumes from its checkpoint',
+        );
       } finally {
         this.leading = false;
         await lease.release();
       }
-      if (!this.stopping.signal.aborted) await sleep(this.leaseRetryMs, this.stopping.signal);
+      // A batch that fails will likely fail again: back off (up to a minute) instead of spinning.
+      this.failureBackoffMs = failed
+        ? Math.min(Math.max(this.failureBackoffMs * 2, this.leaseRetryMs), 60_000)
+        : 0;
+      if (!this.stopping.signal.aborted)
+        await sleep(Math.max(this.leaseRetryMs, this.failureBackoffMs), this.stopping.signal);
     }
   }
 
@@ -101,9 +112,11 @@ export class ProjectionWorker {
       ...(this.options.batchSize !== undefined && { batchSize: this.options.batchSize }),
       handle: (events) => this.applyBatch(lease, events),
     });
+    // One signal for this term: its listener goes away with it.
+    const ending = AbortSignal.any([lease.lost, this.stopping.signal]);
     const ended = new Promise<void>((resolve) => {
-      lease.lost.addEventListener('abort', () => resolve(), { once: true });
-      this.stopping.signal.addEventListener('abort', () => resolve(), { once: true });
+      if (ending.aborted) resolve();
+      ending.addEventListener('abort', () => resolve(), { once: true });
     });
     try {
       await Promise.race([subscription.finished, ended]);

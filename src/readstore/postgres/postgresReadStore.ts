@@ -14,6 +14,8 @@ export interface PostgresReadStoreOptions {
   readonly poolSize?: number;
 }
 
+const RELEASE_GRACE_MS = 5_000;
+
 // The first key of the two-key advisory locks this service takes (the second is the name's hash).
 const ADVISORY_LOCK_NAMESPACE = 764_021;
 
@@ -119,10 +121,18 @@ export class PostgresReadStore implements ReadStore {
       connectionString: this.options.connectionString,
       application_name: `obligations-lease:${name}`.slice(0, 63),
       types: pgTypes,
+      // Our side notices a dead server within about a minute.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     client.on('error', () => undefined); // reported through `lost` below
     await client.connect();
     try {
+      // The server's side: if this machine dies (not just the process), the server must notice
+      // within seconds and free the lock, not after the operating system's two-hour default.
+      await client.query(
+        'SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3',
+      );
       const result = await client.query<{ acquired: boolean }>(
         'SELECT pg_try_advisory_lock($1, hashtext($2)) AS acquired',
         [ADVISORY_LOCK_NAMESPACE, `lease:${name}`],
@@ -187,7 +197,11 @@ class PostgresLease implements Lease {
   async release(): Promise<void> {
     if (this.lost.aborted) return;
     this.controller.abort();
-    await this.running;
+    // A transaction still running gets a moment to finish; one that hangs is cut with the session.
+    await Promise.race([
+      this.running,
+      new Promise((resolve) => setTimeout(resolve, RELEASE_GRACE_MS).unref()),
+    ]);
     // Ending the session frees its advisory lock.
     await this.client.end().catch(() => undefined);
   }

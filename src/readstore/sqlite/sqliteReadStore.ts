@@ -122,6 +122,8 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async tryAcquireLease(name: string): Promise<Lease | null> {
+    // Not re-entrant, as a PostgreSQL session lock is not for another session: one holder per name.
+    if ([...this.leases].some((lease) => lease.name === name)) return null;
     const acquired = await this.claim(name);
     if (!acquired) return null;
     const lease = new SqliteLease(name, this, this.leaseTtlMs / 3, this.logger);
@@ -184,7 +186,7 @@ class SqliteLease implements Lease {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly name: string,
+    readonly name: string,
     private readonly store: SqliteReadStore,
     renewEveryMs: number,
     private readonly logger: Logger,
