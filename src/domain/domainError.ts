@@ -6,10 +6,11 @@
 export class DomainError extends Error {
   constructor(
     readonly code: string,
-    message: string,
+    /** What is wrong, without the pointer. */
+    readonly detail: string,
     readonly pointer?: string,
   ) {
-    super(pointer ? `${pointer}: ${message}` : message);
+    super(pointer ? `${pointer}: ${detail}` : detail);
     this.name = 'DomainError';
   }
 }
