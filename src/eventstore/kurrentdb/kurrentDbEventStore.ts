@@ -7,7 +7,7 @@ import {
   type StreamingRead,
 } from '@eventstore/db-client';
 import type { Logger } from 'pino';
-import { catchUpSubscription } from '../catchUpSubscription';
+import { SubscriptionRegistry } from '../subscriptionRegistry';
 import { StoreClosedError, StoreStartupError } from '../errors';
 import type {
   AppendOptions,
@@ -78,7 +78,7 @@ const OWN_STREAMS = '^[^$~]';
  */
 export class KurrentDbEventStore implements EventStore {
   private readonly appended = new WakeSignal();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions: SubscriptionRegistry;
   private readonly appender: StreamAppender;
   private readonly pollIntervalMs: number;
   private readonly logger: Logger;
@@ -92,6 +92,12 @@ export class KurrentDbEventStore implements EventStore {
     options: KurrentDbEventStoreOptions,
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 5_000;
+    this.subscriptions = new SubscriptionRegistry({
+      readAll: (readOptions) => this.readAll(readOptions),
+      appended: this.appended,
+      pollIntervalMs: this.pollIntervalMs,
+      logger: options.logger,
+    });
     this.logger = options.logger;
     this.appender = new StreamAppender({
       client,
@@ -190,20 +196,7 @@ export class KurrentDbEventStore implements EventStore {
       onNotification: () => this.appended.notify(),
       logger: this.logger,
     });
-    const subscription = catchUpSubscription(
-      {
-        readAll: (readOptions) => this.readAll(readOptions),
-        appended: this.appended,
-        pollIntervalMs: this.pollIntervalMs,
-        logger: this.logger,
-      },
-      options,
-    );
-    this.subscriptions.add(subscription);
-    void subscription.finished
-      .finally(() => this.subscriptions.delete(subscription))
-      .catch(() => undefined);
-    return subscription;
+    return this.subscriptions.subscribe(options);
   }
 
   async ping(): Promise<void> {
@@ -218,7 +211,7 @@ export class KurrentDbEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await this.appender.drain();
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.subscriptions.stopAll();
     await this.listener?.close();
     await this.client.dispose();
   }

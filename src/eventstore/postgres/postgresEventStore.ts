@@ -6,7 +6,7 @@ import {
   type EventRow,
   type StoredEventIdentity,
 } from '../appendPlanner';
-import { catchUpSubscription } from '../catchUpSubscription';
+import { SubscriptionRegistry } from '../subscriptionRegistry';
 import { EventStoreError, StoreClosedError } from '../errors';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRecordRow } from '../eventRecordRow';
 import type {
@@ -54,7 +54,7 @@ const MIGRATION_LOCK_KEY = 7_310_245_518_233_401;
  */
 export class PostgresEventStore implements EventStore {
   private readonly appended = new WakeSignal();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions: SubscriptionRegistry;
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
   private readonly clock: () => Date;
   private readonly pollIntervalMs: number;
@@ -67,6 +67,12 @@ export class PostgresEventStore implements EventStore {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.pollIntervalMs = options.pollIntervalMs ?? 5_000;
+    this.subscriptions = new SubscriptionRegistry({
+      readAll: (readOptions) => this.readAll(readOptions),
+      appended: this.appended,
+      pollIntervalMs: this.pollIntervalMs,
+      logger: this.options.logger,
+    });
     this.committer = new GroupCommitter((requests) => this.commitBatch(requests));
   }
 
@@ -143,20 +149,7 @@ export class PostgresEventStore implements EventStore {
       onNotification: () => this.appended.notify(),
       logger: this.options.logger,
     });
-    const subscription = catchUpSubscription(
-      {
-        readAll: (readOptions) => this.readAll(readOptions),
-        appended: this.appended,
-        pollIntervalMs: this.pollIntervalMs,
-        logger: this.options.logger,
-      },
-      options,
-    );
-    this.subscriptions.add(subscription);
-    void subscription.finished
-      .finally(() => this.subscriptions.delete(subscription))
-      .catch(() => undefined);
-    return subscription;
+    return this.subscriptions.subscribe(options);
   }
 
   async ping(): Promise<void> {
@@ -167,7 +160,7 @@ export class PostgresEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await this.committer.drain();
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.subscriptions.stopAll();
     await this.listener?.close();
     await this.pool.end();
   }

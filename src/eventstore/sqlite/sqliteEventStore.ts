@@ -8,7 +8,7 @@ import {
   type EventRow,
   type StoredEventIdentity,
 } from '../appendPlanner';
-import { catchUpSubscription } from '../catchUpSubscription';
+import { SubscriptionRegistry } from '../subscriptionRegistry';
 import {
   EventStoreError,
   StoreClosedError,
@@ -57,7 +57,7 @@ export interface SqliteEventStoreOptions {
  */
 export class SqliteEventStore implements EventStore {
   private readonly appended = new WakeSignal();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions: SubscriptionRegistry;
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
   private readonly clock: () => Date;
   private readonly pollIntervalMs: number;
@@ -73,6 +73,12 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.subscriptions = new SubscriptionRegistry({
+      readAll: (readOptions) => this.readAll(readOptions),
+      appended: this.appended,
+      pollIntervalMs: this.pollIntervalMs,
+      logger: this.logger,
+    });
     this.committer = new GroupCommitter((requests) => this.commitBatch(requests));
     this.statements = {
       head: db.prepare<[], { global_position: number; recorded_at: string }>(
@@ -162,20 +168,7 @@ export class SqliteEventStore implements EventStore {
   subscribe(options: SubscribeOptions): Subscription {
     this.assertOpen();
     this.walWatcher ??= this.watchOtherWriters();
-    const subscription = catchUpSubscription(
-      {
-        readAll: (readOptions) => this.readAll(readOptions),
-        appended: this.appended,
-        pollIntervalMs: this.pollIntervalMs,
-        logger: this.logger,
-      },
-      options,
-    );
-    this.subscriptions.add(subscription);
-    void subscription.finished
-      .finally(() => this.subscriptions.delete(subscription))
-      .catch(() => undefined);
-    return subscription;
+    return this.subscriptions.subscribe(options);
   }
 
   async ping(): Promise<void> {
@@ -187,7 +180,7 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await this.committer.drain();
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.subscriptions.stopAll();
     this.walWatcher?.close();
     this.db.close();
   }
