@@ -1,0 +1,25 @@
+import type { BusinessDate } from '../dates';
+import { money, subtract, type Money } from '../money';
+
+/** What an obligation is for: one kind per event that creates obligations. */
+export type ObligationKind =
+  'upfront-fee' | 'milestone' | 'royalty' | 'minimum-royalty-shortfall' | 'late-interest';
+
+/** An obligation that may receive a payment, as the payment rules see it. */
+export interface OpenObligation {
+  readonly obligationId: string;
+  readonly kind: ObligationKind;
+  readonly amountDue: Money;
+  readonly amountPaid: Money;
+  readonly dueOn: BusinessDate;
+  /** Disputed in good faith: an unnamed payment passes it by, and it bears no late interest. */
+  readonly disputed: boolean;
+  /** Waived by the payee: an unnamed payment passes it by. */
+  readonly waived?: boolean;
+}
+
+/** What is still owed: the amount due less what was paid, never below zero. */
+export function openBalanceOf(obligation: OpenObligation): Money {
+  const balance = subtract(obligation.amountDue, obligation.amountPaid);
+  return balance.amountMinor > 0n ? balance : money(0n, balance.currency);
+}
