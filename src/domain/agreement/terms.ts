@@ -226,11 +226,28 @@ class TermsChecker {
           'a phase applies only to ClinicalPhaseStarted',
         );
       }
+      const reached = this.json.products.filter(
+        (product) => trigger.conditions.productIds?.includes(product.productId) ?? true,
+      );
+      if (clause.scope === 'target' && !reached.some((product) => product.targets.length > 0)) {
+        this.problem(`${pointer}/scope`, 'a per-target milestone needs a product with targets');
+      }
+      const { filingTypes, nthDistinctIndication } = trigger.conditions;
       if (
-        clause.scope === 'target' &&
-        !this.json.products.some((product) => product.targets.length > 0)
+        filingTypes !== undefined &&
+        trigger.eventType !== 'RegulatoryFilingSubmitted' &&
+        trigger.eventType !== 'RegulatoryApprovalGranted'
       ) {
-        this.problem(`${pointer}/scope`, 'a per-target milestone needs products with targets');
+        this.problem(
+          `${pointer}/trigger/conditions/filingTypes`,
+          'filing types apply only to RegulatoryFilingSubmitted and RegulatoryApprovalGranted',
+        );
+      }
+      if (nthDistinctIndication !== undefined && trigger.eventType === 'FirstCommercialSale') {
+        this.problem(
+          `${pointer}/trigger/conditions/nthDistinctIndication`,
+          'a first commercial sale has no indication to count',
+        );
       }
       return { ...clause, amount, trigger };
     }
@@ -260,6 +277,7 @@ class TermsChecker {
 
   private sequencesAreOrdered(milestones: readonly MilestoneJson[]): void {
     const seen = new Map<string, number>();
+    const scopes = new Map<string, string>();
     milestones.forEach((clause, index) => {
       if (clause.sequence === undefined) {
         if (clause.skippedMilestones === 'payable-with-next') {
@@ -278,6 +296,15 @@ class TermsChecker {
         );
       }
       seen.set(key, index);
+      const scope = scopes.get(clause.sequence.name);
+      if (scope === undefined) scopes.set(clause.sequence.name, clause.scope);
+      else if (scope !== clause.scope) {
+        // A skipped milestone is paid for the scope of the one achieved: mixed scopes never meet.
+        this.problem(
+          `/milestones/${index}/scope`,
+          `the milestones of sequence ${clause.sequence.name} must share one scope (${scope})`,
+        );
+      }
     });
   }
 

@@ -44,7 +44,7 @@ const developmentTriggerSchema = z.strictObject({
       jurisdictions: z.array(z.string().min(2).max(10)).min(1).optional(),
       phase: z.enum(['I', 'II', 'III']).optional(),
       filingTypes: z
-        .array(z.enum(['IND', 'BLA', 'NDA', 'MAA', 'JNDA', 'other']))
+        .array(z.enum(['BLA', 'NDA', 'MAA', 'JNDA', 'other']))
         .min(1)
         .optional(),
       indication: z.string().min(1).optional(),

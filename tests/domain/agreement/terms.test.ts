@@ -162,6 +162,30 @@ describe('parseTerms', () => {
       '/signedOn',
       /calendar/,
     ],
+    [
+      'a filing type on an IND milestone',
+      (terms) =>
+        ((terms.milestones![0]!.trigger as { conditions: object }).conditions = {
+          filingTypes: ['BLA'],
+        }),
+      '/milestones/0/trigger/conditions/filingTypes',
+      /only to RegulatoryFilingSubmitted/,
+    ],
+    [
+      'a per-target milestone on products without targets',
+      (terms) => {
+        terms.products![0]!.targets = [];
+        terms.milestones![3]!.scope = 'target';
+      },
+      '/milestones/3/scope',
+      /needs a product with targets/,
+    ],
+    [
+      'a sequence that mixes scopes',
+      (terms) => (terms.milestones![1]!.scope = 'agreement'),
+      '/milestones/1/scope',
+      /must share one scope/,
+    ],
   ])('refuses %s, naming the clause', (_, change, pointer, detail) => {
     const problems = problemsOf(change);
     expect(problems).toContainEqual({ pointer, detail: expect.stringMatching(detail) });

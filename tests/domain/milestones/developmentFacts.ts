@@ -23,7 +23,6 @@ export const indSubmitted = (
   eventType: 'INDSubmitted',
   productId,
   occurredOn: businessDate(submittedOn),
-  filingType: 'IND',
   ...(indication !== undefined && { indication }),
 });
 

@@ -31,7 +31,7 @@ function factsAbout(productIds: readonly string[]): fc.Arbitrary<DevelopmentFact
         .map(({ year, month, day }) => dateOf(year, month, day)),
       jurisdiction: fc.constantFrom('US', 'EU', 'JP', 'CA'),
       phase: fc.constantFrom('I' as const, 'II' as const, 'III' as const),
-      filingType: fc.constantFrom('IND' as const, 'BLA' as const, 'NDA' as const, 'MAA' as const),
+      filingType: fc.constantFrom('BLA' as const, 'NDA' as const, 'MAA' as const, 'JNDA' as const),
       indication: fc.constantFrom('breast cancer', 'lung cancer', 'gastric cancer', 'lymphoma'),
     },
     { requiredKeys: ['eventType', 'productId', 'occurredOn'] },
