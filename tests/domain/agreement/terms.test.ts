@@ -174,7 +174,7 @@ describe('parseTerms', () => {
     [
       'a per-target milestone on products without targets',
       (terms) => {
-        terms.products![0]!.targets = [];
+        terms.products[0]!.targets = [];
         terms.milestones![3]!.scope = 'target';
       },
       '/milestones/3/scope',
