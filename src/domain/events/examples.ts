@@ -1,0 +1,481 @@
+import type { AgreementTermsJson } from '../agreement/termsSchema';
+import type { EventDataInput, EventType } from './catalogue';
+
+/**
+ * One example of every event's data, telling the founding deal's story (Biogen Idec's 2004
+ * licence of ImmunoGen's TAP technology for BIIB015; the $1.5M IND milestone paid in February
+ * 2008). Figures after 2008 are illustrative. docs/events.md is generated from these
+ * (`npm run docs:events`), and a test parses every one, so the documentation cannot drift from the
+ * schemas.
+ */
+
+const AGREEMENT_ID = '0b7f2c1e-2004-4a4e-9b1d-5f0c0a1d2004';
+
+/** Event ids of the story, so the examples refer to each other as real events do. */
+export const EXAMPLE_EVENT_IDS = {
+  agreementSigned: '5e0f8a6c-2004-4c1d-8a10-000000000001',
+  agreementAmended: '5e0f8a6c-2009-4c1d-8a10-000000000002',
+  upfrontFeeDue: '5e0f8a6c-2004-4c1d-8a10-000000000003',
+  indSubmitted: '5e0f8a6c-2008-4c1d-8a10-000000000004',
+  indMilestone: '5e0f8a6c-2008-4c1d-8a10-000000000005',
+  phaseTwoMilestone: '5e0f8a6c-2010-4c1d-8a10-000000000006',
+  noticeOfPhaseTwo: '5e0f8a6c-2010-4c1d-8a10-000000000007',
+  indInvoice: '5e0f8a6c-2008-4c1d-8a10-000000000008',
+  indPayment: '5e0f8a6c-2008-4c1d-8a10-000000000009',
+  netSalesQ1: '5e0f8a6c-2015-4c1d-8a10-000000000010',
+  netSalesQ1Restated: '5e0f8a6c-2015-4c1d-8a10-000000000011',
+  thirdPartyQ1: '5e0f8a6c-2015-4c1d-8a10-000000000012',
+  royaltyGermanyQ1: '5e0f8a6c-2015-4c1d-8a10-000000000013',
+  royaltyPayment: '5e0f8a6c-2015-4c1d-8a10-000000000014',
+  lateInterest: '5e0f8a6c-2015-4c1d-8a10-000000000015',
+  royaltyDispute: '5e0f8a6c-2015-4c1d-8a10-000000000016',
+  royaltyDisputeResolved: '5e0f8a6c-2015-4c1d-8a10-000000000020',
+  royaltyAccruals2016: [
+    '5e0f8a6c-2016-4c1d-8a10-000000000017',
+    '5e0f8a6c-2016-4c1d-8a10-000000000018',
+  ],
+  misplacedPhaseStart: '5e0f8a6c-2009-4c1d-8a10-000000000019',
+} as const;
+
+const ids = EXAMPLE_EVENT_IDS;
+const usd = (amount: string) => ({ amount, currency: 'USD' });
+const atAchievement = { daysAfter: 30, after: 'achievement', businessDayRoll: 'none' } as const;
+
+const FOUNDING_TERMS: AgreementTermsJson = {
+  agreementId: AGREEMENT_ID,
+  title: 'Exclusive licence to maytansinoid TAP technology for Cripto antibodies',
+  licensor: { partyId: 'immunogen', name: 'ImmunoGen, Inc.' },
+  licensee: { partyId: 'biogen-idec', name: 'Biogen Idec Inc.' },
+  signedOn: '2004-10-01',
+  paymentCurrency: 'USD',
+  rounding: 'half-up',
+  products: [{ productId: 'biib015', name: 'BIIB015 (anti-Cripto DM4)', targets: ['cripto'] }],
+  upfrontFee: { amount: usd('1000000.00'), payment: atAchievement },
+  milestones: [
+    {
+      clauseId: '5.2(a)',
+      description: 'Submission of the first IND for a licensed product',
+      amount: usd('1500000.00'),
+      trigger: { kind: 'development', eventType: 'INDSubmitted', conditions: {} },
+      scope: 'product',
+      payment: atAchievement,
+      sequence: { name: 'development', order: 1 },
+      skippedMilestones: 'payable-with-next',
+    },
+    {
+      clauseId: '5.2(b)',
+      description: 'First patient dosed in a Phase II trial',
+      amount: usd('3000000.00'),
+      trigger: {
+        kind: 'development',
+        eventType: 'ClinicalPhaseStarted',
+        conditions: { phase: 'II' },
+      },
+      scope: 'product',
+      payment: { daysAfter: 30, after: 'notice', businessDayRoll: 'none' },
+      sequence: { name: 'development', order: 2 },
+      skippedMilestones: 'payable-with-next',
+    },
+  ],
+  royalties: [
+    {
+      clauseId: '6.1',
+      productIds: ['biib015'],
+      countries: ['*'],
+      tierModel: 'marginal',
+      tierYear: { kind: 'calendar' },
+      tiers: [
+        { fromAmount: usd('0.00'), ratePercent: '3' },
+        { fromAmount: usd('250000000.00'), ratePercent: '3.5' },
+      ],
+      royaltyTerm: { years: 10, extendedWhileValidClaim: true },
+      reductions: [{ kind: 'third-party-stacking', offsetPercent: '50', floorPercent: '50' }],
+      payment: { daysAfter: 60, after: 'period-end', businessDayRoll: 'following' },
+    },
+  ],
+  fx: { rateDate: 'last-business-day-of-period', source: 'The Wall Street Journal' },
+  lateInterest: { kind: 'fixed', ratePercent: '1', per: 'month', dayCount: 'actual/365' },
+  audit: { lookBackYears: 3, costShiftThresholdPercent: '5' },
+};
+
+const AMENDED_TERMS: AgreementTermsJson = {
+  ...FOUNDING_TERMS,
+  milestones: [
+    ...(FOUNDING_TERMS.milestones ?? []),
+    {
+      clauseId: '5.3(b)',
+      description: 'First marketing authorisation in the European Union',
+      amount: usd('5000000.00'),
+      trigger: {
+        kind: 'development',
+        eventType: 'RegulatoryApprovalGranted',
+        conditions: { jurisdictions: ['EU'] },
+      },
+      scope: 'product',
+      payment: atAchievement,
+      skippedMilestones: 'not-payable',
+    },
+  ],
+};
+
+const Q1_2015 = { from: '2015-01-01', to: '2015-03-31' };
+
+export const EVENT_EXAMPLES: { readonly [Type in EventType]: EventDataInput<Type> } = {
+  AgreementSigned: { agreementId: AGREEMENT_ID, terms: FOUNDING_TERMS },
+  AgreementAmended: {
+    agreementId: AGREEMENT_ID,
+    amendmentReference: 'Amendment No. 1',
+    signedOn: '2009-07-15',
+    effectiveOn: '2009-07-01',
+    reason: 'Adds a milestone on the first marketing authorisation in the European Union',
+    changedClauseIds: ['5.3(b)'],
+    terms: AMENDED_TERMS,
+  },
+  AgreementTerminated: {
+    agreementId: AGREEMENT_ID,
+    terminatedOn: '2022-03-31',
+    terminatedBy: 'licensee',
+    grounds: 'convenience',
+    reason: 'The licensee ended the programme after portfolio review',
+    noticeGivenOn: '2021-12-31',
+  },
+  PayeeAssigned: {
+    agreementId: AGREEMENT_ID,
+    payee: { partyId: 'example-royalty-fund', name: 'Example Royalty Fund LP' },
+    effectiveOn: '2016-01-01',
+    obligationKinds: ['royalty', 'minimum-royalty-shortfall'],
+    reason: 'The licensor sold its royalty interest in BIIB015',
+    assignmentReference: 'Royalty Purchase Agreement of 2015-12-18',
+  },
+  INDSubmitted: {
+    productId: 'biib015',
+    jurisdiction: 'US',
+    submittedOn: '2008-01-22',
+    indication: 'Cripto-positive solid tumours',
+  },
+  INDBecameEffective: {
+    productId: 'biib015',
+    jurisdiction: 'US',
+    effectiveOn: '2008-02-21',
+    indication: 'Cripto-positive solid tumours',
+  },
+  ClinicalPhaseStarted: {
+    productId: 'biib015',
+    phase: 'II',
+    firstPatientDosedOn: '2010-03-08',
+    indication: 'Cripto-positive solid tumours',
+    trialId: 'NCT01234567',
+    jurisdiction: 'US',
+  },
+  RegulatoryFilingSubmitted: {
+    productId: 'biib015',
+    filingType: 'BLA',
+    jurisdiction: 'US',
+    indication: 'Cripto-positive solid tumours',
+    submittedOn: '2013-06-28',
+  },
+  RegulatoryApprovalGranted: {
+    productId: 'biib015',
+    jurisdiction: 'US',
+    indication: 'Cripto-positive solid tumours',
+    approvedOn: '2014-04-25',
+    filingType: 'BLA',
+  },
+  FirstCommercialSale: { productId: 'biib015', country: 'US', soldOn: '2014-05-12' },
+  GenericEntryReported: {
+    productId: 'biib015',
+    country: 'DE',
+    enteredOn: '2026-02-16',
+    description: 'A biosimilar launched in Germany, reported by the licensee',
+  },
+  ValidClaimCoverageStarted: {
+    productId: 'biib015',
+    country: 'DE',
+    claimReference: 'EP 0 000 001 B1 claim 1 (illustrative)',
+    coveredFrom: '2004-10-01',
+    basis: 'existing-at-signing',
+    scheduledExpiryOn: '2025-09-30',
+  },
+  ValidClaimCoverageEnded: {
+    productId: 'biib015',
+    country: 'DE',
+    claimReference: 'EP 0 000 001 B1 claim 1 (illustrative)',
+    endedOn: '2025-10-01',
+    cause: 'expired',
+  },
+  NetSalesReported: {
+    agreementId: AGREEMENT_ID,
+    reportReference: 'BIIB-ROY-2015-Q1',
+    period: Q1_2015,
+    reportedOn: '2015-04-28',
+    paymentCurrency: 'USD',
+    lines: [
+      {
+        productId: 'biib015',
+        country: 'US',
+        netSales: usd('30000000.00'),
+        exchangeRate: { localUnitsPerPaymentUnit: '1', rateDate: '2015-03-31' },
+        royaltyReported: usd('900000.00'),
+      },
+      {
+        productId: 'biib015',
+        country: 'DE',
+        netSales: { amount: '9215000.00', currency: 'EUR' },
+        exchangeRate: { localUnitsPerPaymentUnit: '0.9215', rateDate: '2015-03-31' },
+        royaltyReported: usd('290000.00'),
+      },
+      {
+        productId: 'biib015',
+        country: 'JP',
+        netSales: { amount: '240200000', currency: 'JPY' },
+        exchangeRate: { localUnitsPerPaymentUnit: '120.10', rateDate: '2015-03-31' },
+      },
+    ],
+  },
+  NetSalesRestated: {
+    agreementId: AGREEMENT_ID,
+    reportReference: 'BIIB-ROY-2015-Q1-R1',
+    period: Q1_2015,
+    reportedOn: '2015-08-14',
+    paymentCurrency: 'USD',
+    restatesEventId: ids.netSalesQ1,
+    reason: 'German returns reserve understated in the original report',
+    lines: [
+      {
+        productId: 'biib015',
+        country: 'US',
+        netSales: usd('30000000.00'),
+        exchangeRate: { localUnitsPerPaymentUnit: '1', rateDate: '2015-03-31' },
+      },
+      {
+        productId: 'biib015',
+        country: 'DE',
+        netSales: { amount: '8293500.00', currency: 'EUR' },
+        exchangeRate: { localUnitsPerPaymentUnit: '0.9215', rateDate: '2015-03-31' },
+      },
+      {
+        productId: 'biib015',
+        country: 'JP',
+        netSales: { amount: '240200000', currency: 'JPY' },
+        exchangeRate: { localUnitsPerPaymentUnit: '120.10', rateDate: '2015-03-31' },
+      },
+    ],
+  },
+  ThirdPartyRoyaltiesReported: {
+    agreementId: AGREEMENT_ID,
+    period: Q1_2015,
+    reportedOn: '2015-04-28',
+    paymentCurrency: 'USD',
+    lines: [
+      {
+        productId: 'biib015',
+        country: 'DE',
+        thirdParty: 'Example Linker Patents GmbH',
+        amount: usd('20000.00'),
+      },
+    ],
+  },
+  InvoiceIssued: {
+    agreementId: AGREEMENT_ID,
+    invoiceNumber: 'IMGN-2008-014',
+    issuedByPartyId: 'immunogen',
+    obligationIds: [ids.indMilestone],
+    issuedOn: '2008-01-25',
+    amount: usd('1500000.00'),
+  },
+  PaymentReceived: {
+    agreementId: AGREEMENT_ID,
+    amount: usd('1500000.00'),
+    receivedOn: '2008-02-19',
+    payerPartyId: 'biogen-idec',
+    payeePartyId: 'immunogen',
+    reference: 'FEDWIRE 20080219-000123',
+    intendedObligationIds: [ids.indMilestone],
+  },
+  UpfrontFeeDue: {
+    agreementId: AGREEMENT_ID,
+    termsEventId: ids.agreementSigned,
+    causedByEventId: ids.agreementSigned,
+    amount: usd('1000000.00'),
+    signedOn: '2004-10-01',
+    dueOn: '2004-10-31',
+  },
+  MilestoneTriggered: {
+    agreementId: AGREEMENT_ID,
+    termsEventId: ids.agreementSigned,
+    causedByEventId: ids.indSubmitted,
+    clauseId: '5.2(a)',
+    description: 'Submission of the first IND for a licensed product',
+    amount: usd('1500000.00'),
+    achievedOn: '2008-01-22',
+    dueOn: '2008-02-21',
+    scope: { kind: 'product', productId: 'biib015' },
+  },
+  RoyaltyAccrued: {
+    agreementId: AGREEMENT_ID,
+    termsEventId: ids.agreementAmended,
+    causedByEventId: ids.netSalesQ1,
+    clauseId: '6.1',
+    period: Q1_2015,
+    productId: 'biib015',
+    country: 'DE',
+    computation: {
+      netSalesLocal: { amount: '9215000.00', currency: 'EUR' },
+      exchangeRate: { localUnitsPerPaymentUnit: '0.9215', rateDate: '2015-03-31' },
+      netSales: usd('10000000.00'),
+      validClaim: true,
+      tierModel: 'marginal',
+      tierYear: { from: '2015-01-01', to: '2015-12-31' },
+      yearToDateNetSalesBefore: usd('30000000.00'),
+      yearToDateNetSalesAfter: usd('40000000.00'),
+      tierSlices: [
+        {
+          fromAmount: usd('0.00'),
+          toAmount: usd('250000000.00'),
+          ratePercent: '3',
+          netSales: usd('10000000.00'),
+          royaltyExact: '300000.00',
+        },
+      ],
+      royaltyBeforeReductions: usd('300000.00'),
+      reductions: [
+        {
+          kind: 'third-party-stacking',
+          offsetPercent: '50',
+          floorPercent: '50',
+          thirdPartyRoyalties: usd('20000.00'),
+          thirdPartyReportEventId: ids.thirdPartyQ1,
+          amountExact: '10000.00',
+        },
+      ],
+      roundingMode: 'half-up',
+    },
+    royalty: usd('290000.00'),
+    previouslyAccrued: usd('0.00'),
+    amount: usd('290000.00'),
+    dueOn: '2015-06-01',
+  },
+  MinimumRoyaltyShortfallAssessed: {
+    agreementId: AGREEMENT_ID,
+    termsEventId: ids.agreementAmended,
+    causedByEventId: null,
+    year: 2016,
+    yearPeriod: { from: '2016-01-01', to: '2016-12-31' },
+    minimum: usd('2000000.00'),
+    royaltiesAccrued: usd('1750000.00'),
+    shortfall: usd('250000.00'),
+    royaltyObligationIds: [...ids.royaltyAccruals2016],
+    dueOn: '2017-03-01',
+  },
+  LateInterestAccrued: {
+    agreementId: AGREEMENT_ID,
+    termsEventId: ids.agreementAmended,
+    causedByEventId: ids.royaltyPayment,
+    obligationId: ids.royaltyGermanyQ1,
+    accruedFrom: '2015-06-01',
+    accruedUntil: '2015-06-07',
+    days: 6,
+    dayCount: 'actual/365',
+    rate: { kind: 'fixed', ratePercent: '1', per: 'month' },
+    principal: usd('280000.00'),
+    interest: usd('552.33'),
+    dueOn: '2015-07-07',
+  },
+  PaymentNoticeGiven: {
+    agreementId: AGREEMENT_ID,
+    obligationId: ids.phaseTwoMilestone,
+    givenOn: '2010-03-22',
+    givenByPartyId: 'biogen-idec',
+  },
+  ObligationBecamePayable: {
+    agreementId: AGREEMENT_ID,
+    obligationId: ids.phaseTwoMilestone,
+    dueAfter: 'notice',
+    causedByEventId: ids.noticeOfPhaseTwo,
+    dueOn: '2010-04-21',
+  },
+  PaymentApplied: {
+    agreementId: AGREEMENT_ID,
+    paymentEventId: ids.indPayment,
+    available: usd('1500000.00'),
+    allocations: [{ obligationId: ids.indMilestone, amount: usd('1500000.00') }],
+    unapplied: usd('0.00'),
+  },
+  ObligationWaived: {
+    agreementId: AGREEMENT_ID,
+    obligationId: ids.lateInterest,
+    reason: 'Waived as a courtesy: the bank delayed the licensee’s transfer',
+    waivedOn: '2015-07-01',
+    amount: usd('552.33'),
+  },
+  ObligationDisputed: {
+    agreementId: AGREEMENT_ID,
+    obligationId: ids.royaltyGermanyQ1,
+    reason: 'The licensee claims a larger third-party offset for Germany',
+    disputedOn: '2015-05-20',
+    disputedBy: 'licensee',
+    amount: usd('10000.00'),
+  },
+  ObligationDisputeResolved: {
+    agreementId: AGREEMENT_ID,
+    obligationId: ids.royaltyGermanyQ1,
+    reason: 'The parties agreed the offset at 75% of the third-party royalties for Q1 2015',
+    disputeEventId: ids.royaltyDispute,
+    resolvedOn: '2015-06-30',
+    outcome: 'obligation-adjusted',
+  },
+  ObligationAdjusted: {
+    agreementId: AGREEMENT_ID,
+    obligationId: ids.royaltyGermanyQ1,
+    reason: 'Settlement of the dispute on the German third-party offset',
+    difference: usd('-5000.00'),
+    adjustedOn: '2015-06-30',
+    causedByEventId: ids.royaltyDisputeResolved,
+  },
+  EntryReversed: {
+    productId: 'biib015',
+    reversedEventId: ids.misplacedPhaseStart,
+    reversedEventType: 'ClinicalPhaseStarted',
+    reason: 'The Phase II start was posted for BIIB015 but belonged to another programme',
+  },
+};
+
+/**
+ * NetSalesReported as version 1 stored it: calendar quarter, one rate per currency per report.
+ * Upcast, it is the version 2 example's report without the licensee's own royalties.
+ */
+export const NET_SALES_REPORTED_V1_EXAMPLE = {
+  agreementId: AGREEMENT_ID,
+  year: 2015,
+  quarter: 1,
+  reportedOn: '2015-04-28',
+  paymentCurrency: 'USD',
+  rateDate: '2015-03-31',
+  exchangeRates: { EUR: '0.9215', JPY: '120.10' },
+  lines: [
+    { productId: 'biib015', country: 'US', netSales: usd('30000000.00') },
+    { productId: 'biib015', country: 'DE', netSales: { amount: '9215000.00', currency: 'EUR' } },
+    { productId: 'biib015', country: 'JP', netSales: { amount: '240200000', currency: 'JPY' } },
+  ],
+};
+
+/** Examples of the older versions of events, shown in docs/events.md with their upcasting. */
+export const OLDER_VERSION_EXAMPLES: readonly {
+  readonly type: EventType;
+  readonly schemaVersion: number;
+  readonly description: string;
+  readonly data: unknown;
+}[] = [
+  {
+    type: 'NetSalesReported',
+    schemaVersion: 1,
+    description:
+      'Version 1 had calendar quarters only (`year`, `quarter`) and one exchange rate per local ' +
+      'currency for the whole report, all of one `rateDate`. Licensees with fiscal quarters, and ' +
+      'reports converting each country at its own rate date, did not fit. The upcaster turns the ' +
+      'quarter into a period of dates and copies the report’s rate for each line’s currency ' +
+      '(exactly 1 for the payment currency) onto the line, with the report’s rate date; a line ' +
+      'whose currency has no rate makes the stored event invalid, pointing at that line.',
+    data: NET_SALES_REPORTED_V1_EXAMPLE,
+  },
+];

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { periodField } from './dateField';
+import { exactAmountField, percentField } from './decimalField';
+import { defineEvent } from './eventDefinition';
+import { clauseIdField, eventIdField, productIdField } from './idFields';
+import { minorUnits, moneyField, nonNegativeMoneyField, requireCurrency } from './moneyField';
+import { exchangeRateField } from './netSalesLines';
+import { obligationFields } from './obligationFields';
+import { countryField } from './placeFields';
+
+const tierSliceField = z.strictObject({
+  fromAmount: nonNegativeMoneyField.describe('where the band starts (tier year’s net sales)'),
+  toAmount: nonNegativeMoneyField.nullable().describe('where it ends; null for the top band'),
+  ratePercent: percentField.describe('the band’s royalty rate'),
+  netSales: moneyField.describe('the part of the line’s net sales charged in this band'),
+  royaltyExact: exactAmountField.describe(
+    'net sales × rate, unrounded, in major units of the payment currency',
+  ),
+});
+
+const reductionField = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('generic-entry'),
+    reductionPercent: percentField,
+    amountExact: exactAmountField.describe('the deduction, unrounded, in major units'),
+  }),
+  z.strictObject({
+    kind: z.literal('third-party-stacking'),
+    offsetPercent: percentField,
+    floorPercent: percentField,
+    thirdPartyRoyalties: nonNegativeMoneyField.describe('what the licensee paid third parties'),
+    thirdPartyReportEventId: eventIdField.describe('the ThirdPartyRoyaltiesReported it used'),
+    amountExact: exactAmountField.describe('the deduction after the floor, unrounded'),
+  }),
+  z.strictObject({
+    kind: z.literal('no-valid-claim'),
+    reductionPercent: percentField,
+    amountExact: exactAmountField.describe('the deduction, unrounded, in major units'),
+  }),
+]);
+
+const computationField = z
+  .strictObject({
+    netSalesLocal: moneyField.describe('the line’s net sales in the local currency, as reported'),
+    exchangeRate: exchangeRateField,
+    netSales: moneyField.describe(
+      'converted to the payment currency and rounded (local ÷ localUnitsPerPaymentUnit)',
+    ),
+    validClaim: z
+      .boolean()
+      .describe('whether a Valid Claim covered the product there: which tiers applied'),
+    tierModel: z
+      .enum(['marginal', 'whole-sales'])
+      .describe('marginal: each band’s slice at its rate; whole-sales: one rate for all'),
+    tierYear: periodField.describe('the tier year the cumulative sales are counted in'),
+    yearToDateNetSalesBefore: moneyField.describe('the tier year’s net sales before this line'),
+    yearToDateNetSalesAfter: moneyField.describe('… and including it'),
+    tierSlices: z.array(tierSliceField).describe('how the line’s net sales fell into the bands'),
+    royaltyBeforeReductions: moneyField.describe(
+      'round(R(year to date after)) − round(R(year to date before)): the cumulative method',
+    ),
+    reductions: z.array(reductionField).describe('in the order the contract applies them'),
+    roundingMode: z
+      .enum(['half-up', 'half-even'])
+      .describe('the agreement’s rounding mode, applied once per line'),
+  })
+  .describe('how the royalty was computed, step by step, for auditors');
+
+export const royaltyAccrued = defineEvent({
+  type: 'RoyaltyAccrued',
+  streams: ['agreement'],
+  meaning:
+    'A royalty statement line (product × country × period) accrued from a net sales report: ' +
+    'an obligation due N days after the period end. It shows the whole computation: the FX ' +
+    'conversion (rounded), the tier slices with their rates, the reductions in the contract’s ' +
+    'order and the rounding mode. From a restatement, `amount` is the exact difference between ' +
+    'the corrected royalty and what was accrued before for the same line (negative: a credit).',
+  schema: z
+    .strictObject({
+      ...obligationFields,
+      causedByEventId: eventIdField.describe('the NetSalesReported or NetSalesRestated'),
+      clauseId: clauseIdField.describe('the royalty clause'),
+      period: periodField.describe('the royalty period'),
+      productId: productIdField,
+      country: countryField,
+      computation: computationField,
+      royalty: moneyField.describe('the line’s royalty for the period, rounded once'),
+      previouslyAccrued: moneyField.describe(
+        'what earlier accruals for the same line came to ("0.00" for a first report)',
+      ),
+      amount: moneyField.describe('royalty − previouslyAccrued: what this obligation is for'),
+    })
+    .superRefine((event, ctx) => {
+      const currency = event.royalty.currency;
+      const { computation } = event;
+      requireCurrency(ctx, currency, [
+        [['previouslyAccrued'], event.previouslyAccrued],
+        [['amount'], event.amount],
+        [['computation', 'netSales'], computation.netSales],
+        [['computation', 'yearToDateNetSalesBefore'], computation.yearToDateNetSalesBefore],
+        [['computation', 'yearToDateNetSalesAfter'], computation.yearToDateNetSalesAfter],
+        [['computation', 'royaltyBeforeReductions'], computation.royaltyBeforeReductions],
+        ...computation.tierSlices.flatMap((slice, index) => [
+          [['computation', 'tierSlices', index, 'netSales'], slice.netSales] as const,
+          [['computation', 'tierSlices', index, 'fromAmount'], slice.fromAmount] as const,
+          [['computation', 'tierSlices', index, 'toAmount'], slice.toAmount ?? undefined] as const,
+        ]),
+        ...computation.reductions.map(
+          (reduction, index) =>
+            [
+              ['computation', 'reductions', index, 'thirdPartyRoyalties'],
+              reduction.kind === 'third-party-stacking' ? reduction.thirdPartyRoyalties : undefined,
+            ] as const,
+        ),
+      ]);
+      const royalty = minorUnits(event.royalty);
+      const before = minorUnits(event.previouslyAccrued);
+      const amount = minorUnits(event.amount);
+      if (royalty !== undefined && before !== undefined && amount !== undefined) {
+        if (amount !== royalty - before)
+          ctx.addIssue({
+            code: 'custom',
+            message: 'the amount is the royalty less what was accrued before',
+            path: ['amount'],
+          });
+      }
+    }),
+});
