@@ -1,0 +1,187 @@
+import { DomainError } from '../domainError';
+import { add, money, subtract, sum, type Money } from '../money';
+import { addExact, exactZero, isZeroExact, roundExact } from './exactAmount';
+import { lineCircumstances } from './lineCircumstances';
+import { royaltyBaseOfLine, type LineRoyaltyBase } from './lineRoyaltyBase';
+import { lineTierRoyalty } from './lineTierRoyalty';
+import { applyReductions } from './royaltyReductions';
+import {
+  lineKey,
+  type RoyaltyCountryFacts,
+  type RoyaltyReport,
+  type RoyaltyStatementTerms,
+} from './royaltyReport';
+import {
+  checkClauseCurrency,
+  checkReportLines,
+  factsByLine,
+  thirdPartyRoyaltiesByLine,
+} from './royaltyReportChecks';
+import type { RoyaltyStatement, RoyaltyStatementLine } from './royaltyStatementLine';
+import {
+  advanceYearToDate,
+  noNetSales,
+  productNetSalesYearToDate,
+  yearToDateForPeriod,
+  type RoyaltyYearToDate,
+  type YearToDateLine,
+} from './royaltyYearToDate';
+import { tierYearOfPeriod } from './tierYear';
+
+export interface RoyaltyStatementInput {
+  readonly terms: RoyaltyStatementTerms;
+  readonly report: RoyaltyReport;
+  /** The clause's year to date before the period: the previous statement's `yearToDateAfter`. */
+  readonly yearToDate?: RoyaltyYearToDate;
+  /** First commercial sales, Valid Claims and generic entries per product and country. */
+  readonly facts: readonly RoyaltyCountryFacts[];
+}
+
+/**
+ * A period's royalties under one clause, line by line (product x country), with DOMAIN.md's
+ * rules: convert each line and round; then tier, reduce, and round once per line with the
+ * cumulative method (a line's royalty is round(its year to date after the period) - round(its
+ * year to date before)), so a line's periods add up to its year and totals are sums of rounded
+ * lines. See `lineTierRoyalty` for how a product's tiers are shared out to its countries.
+ */
+export function computeRoyaltyStatement(input: RoyaltyStatementInput): RoyaltyStatement {
+  const { terms, report } = input;
+  const { clause, paymentCurrency } = terms;
+  checkClauseCurrency(terms);
+  checkReportLines(terms, report.lines);
+  const tierYear = tierYearOfPeriod(clause.tierYear, report.period);
+  const before = yearToDateForPeriod(input.yearToDate, tierYear, report.period);
+  const facts = factsByLine(input.facts);
+  const thirdPartyRoyalties = thirdPartyRoyaltiesByLine(terms, report);
+
+  const reported = report.lines.map((line, index) => ({
+    productId: line.productId,
+    country: line.country,
+    base: royaltyBaseOfLine({
+      line,
+      pointer: `/lines/${index}`,
+      terms,
+      period: report.period,
+      facts: facts.get(lineKey(line)),
+    }),
+  }));
+  const productSales = new Map<string, { before: Money; after: Money }>();
+  for (const { productId } of reported) {
+    const productBefore = productNetSalesYearToDate(before, productId, paymentCurrency);
+    const ofPeriod = reported
+      .filter((line) => line.productId === productId)
+      .map((line) => line.base.royaltyBearingNetSales);
+    productSales.set(productId, {
+      before: productBefore,
+      after: add(productBefore, sum(ofPeriod, paymentCurrency)),
+    });
+  }
+  // Under whole-sales bands a band change reprices the year's earlier sales of every country,
+  // including those with nothing reported this period.
+  const reportedKeys = new Set(reported.map(lineKey));
+  const repricedOnly =
+    clause.tierModel === 'whole-sales'
+      ? before.lines
+          .filter((line) => productSales.has(line.productId) && !reportedKeys.has(lineKey(line)))
+          .map((line) => {
+            if (!facts.has(lineKey(line))) {
+              throw new DomainError(
+                'facts-missing',
+                `${line.productId} in ${line.country} had sales this tier year; its facts are needed to reprice them`,
+              );
+            }
+            return { productId: line.productId, country: line.country, base: undefined };
+          })
+      : [];
+  const yearToDate = new Map(before.lines.map((line) => [lineKey(line), line]));
+
+  const lines = [...reported, ...repricedOnly]
+    .map((entry) => {
+      const key = lineKey(entry);
+      return statementLine({
+        ...entry,
+        terms,
+        report,
+        productSales: productSales.get(entry.productId) ?? {
+          before: money(0n, paymentCurrency),
+          after: money(0n, paymentCurrency),
+        },
+        earlier: yearToDate.get(key),
+        facts: facts.get(key),
+        thirdPartyRoyalties: thirdPartyRoyalties.get(key) ?? money(0n, paymentCurrency),
+      });
+    })
+    .filter((line) => line.conversion !== undefined || !isZeroExact(line.royaltyExact));
+
+  return {
+    clauseId: clause.clauseId,
+    period: report.period,
+    tierYear,
+    lines,
+    total: sum(
+      lines.map((line) => line.royalty),
+      paymentCurrency,
+    ),
+    yearToDateAfter: advanceYearToDate(before, lines, report.period.to),
+  };
+}
+
+function statementLine(input: {
+  readonly productId: string;
+  readonly country: string;
+  /** Absent on a line only repriced by a whole-sales band change. */
+  readonly base: LineRoyaltyBase | undefined;
+  readonly terms: RoyaltyStatementTerms;
+  readonly report: RoyaltyReport;
+  readonly productSales: { readonly before: Money; readonly after: Money };
+  readonly earlier: YearToDateLine | undefined;
+  readonly facts: RoyaltyCountryFacts | undefined;
+  readonly thirdPartyRoyalties: Money;
+}): RoyaltyStatementLine {
+  const { base, terms, productSales, earlier } = input;
+  const { clause, paymentCurrency, rounding } = terms;
+  const circumstances = lineCircumstances({
+    terms,
+    period: input.report.period,
+    facts: input.facts,
+    thirdPartyRoyalties: input.thirdPartyRoyalties,
+  });
+  const netSales = base?.royaltyBearingNetSales ?? money(0n, paymentCurrency);
+  const tiered = lineTierRoyalty({
+    clause,
+    tierSchedule: circumstances.tierSchedule,
+    productNetSalesBefore: productSales.before,
+    productNetSalesAfter: productSales.after,
+    netSales,
+    netSalesBefore: earlier?.netSales ?? noNetSales(paymentCurrency),
+  });
+  const reduced = applyReductions(tiered.royalty, clause.reductions, circumstances);
+  const yearToDateBefore = earlier?.royalty ?? exactZero(paymentCurrency);
+  const yearToDateAfter = addExact(yearToDateBefore, reduced.royalty);
+  return {
+    productId: input.productId,
+    country: input.country,
+    period: input.report.period,
+    ...(base && {
+      conversion: base.conversion,
+      ...(base.royaltyTerm && { royaltyTerm: base.royaltyTerm }),
+      royaltyTermStatus: base.royaltyTermStatus,
+      ...(base.withinTermConversion && { withinTermConversion: base.withinTermConversion }),
+    }),
+    royaltyBearingNetSales: netSales,
+    coveredByValidClaim: circumstances.coveredByValidClaim,
+    tierSchedule: circumstances.tierSchedule,
+    productNetSalesBefore: productSales.before,
+    productNetSalesAfter: productSales.after,
+    tierSlices: tiered.slices,
+    royaltyBeforeReductions: tiered.royalty,
+    reductions: reduced.applied,
+    royaltyExact: reduced.royalty,
+    royaltyYearToDateBefore: yearToDateBefore,
+    royaltyYearToDateAfter: yearToDateAfter,
+    royalty: subtract(
+      roundExact(yearToDateAfter, rounding),
+      roundExact(yearToDateBefore, rounding),
+    ),
+  };
+}

@@ -1,0 +1,63 @@
+import type { Money } from '../money';
+import type { ExactAmount } from './exactAmount';
+import type { FxConversion } from './fxConversion';
+import type { RoyaltyYearToDate, TierSchedule } from './royaltyYearToDate';
+import type { AppliedReduction } from './royaltyReductions';
+import type { RoyaltyTermInCountry, RoyaltyTermStatus } from './royaltyTerm';
+import type { SalesPeriod } from './salesPeriod';
+import type { TierSlice } from './tierSlice';
+import type { TierYear } from './tierYear';
+
+/**
+ * One product in one country for one period: the unit DOMAIN.md rounds once. It carries the
+ * whole computation so a statement (and an auditor) can follow it from the reported net sales to
+ * the amount accrued.
+ */
+export interface RoyaltyStatementLine {
+  readonly productId: string;
+  readonly country: string;
+  readonly period: SalesPeriod;
+  /**
+   * The reported sales converted to the payment currency; absent on a line that only trues up
+   * the year's earlier sales (whole-sales bands) and had nothing reported this period.
+   */
+  readonly conversion?: FxConversion;
+  readonly royaltyTerm?: RoyaltyTermInCountry;
+  readonly royaltyTermStatus?: RoyaltyTermStatus;
+  /** In the period where the term ends: the conversion of the sales made within it. */
+  readonly withinTermConversion?: FxConversion;
+  /** The line's net sales the tiers count and the rates apply to, in the payment currency. */
+  readonly royaltyBearingNetSales: Money;
+  /** Read on the period's first day. */
+  readonly coveredByValidClaim: boolean;
+  readonly tierSchedule: TierSchedule;
+  /** The product's royalty-bearing net sales of the tier year, across the clause's countries. */
+  readonly productNetSalesBefore: Money;
+  readonly productNetSalesAfter: Money;
+  /** They add up to `royaltyBeforeReductions`. */
+  readonly tierSlices: readonly TierSlice[];
+  readonly royaltyBeforeReductions: ExactAmount;
+  /** In the contract's order. */
+  readonly reductions: readonly AppliedReduction[];
+  /** The period's royalty after reductions, exact. */
+  readonly royaltyExact: ExactAmount;
+  /** The line's exact royalty of the tier year before and after this period. */
+  readonly royaltyYearToDateBefore: ExactAmount;
+  readonly royaltyYearToDateAfter: ExactAmount;
+  /**
+   * What to accrue: round(year to date after) - round(year to date before), so a line's periods
+   * always add up to its year.
+   */
+  readonly royalty: Money;
+}
+
+export interface RoyaltyStatement {
+  readonly clauseId: string;
+  readonly period: SalesPeriod;
+  readonly tierYear: TierYear;
+  readonly lines: readonly RoyaltyStatementLine[];
+  /** The sum of the rounded lines. */
+  readonly total: Money;
+  /** What the next period's statement starts from. */
+  readonly yearToDateAfter: RoyaltyYearToDate;
+}

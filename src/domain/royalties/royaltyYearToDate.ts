@@ -1,0 +1,114 @@
+import type { CurrencyCode } from '../currency';
+import { isBefore, type BusinessDate } from '../dates';
+import { DomainError } from '../domainError';
+import { add, money, sum, type Money } from '../money';
+import type { ExactAmount } from './exactAmount';
+import { lineKey } from './royaltyReport';
+import { periodLabel, type SalesPeriod } from './salesPeriod';
+import { sameTierYear, type TierYear } from './tierYear';
+
+/** Which of the clause's tier schedules priced some sales: the clause's own field names. */
+export type TierSchedule = 'tiers' | 'tiersWithoutValidClaim';
+
+/** One product in one country, over the tier year so far. */
+export interface YearToDateLine {
+  readonly productId: string;
+  readonly country: string;
+  /** Royalty-bearing net sales in the payment currency, by the tier schedule that priced them. */
+  readonly netSales: Readonly<Record<TierSchedule, Money>>;
+  /** The line's royalty for the year so far, exact: the cumulative method rounds this. */
+  readonly royalty: ExactAmount;
+}
+
+/**
+ * What the cumulative method needs of the tier year's earlier statements of one clause. Each
+ * statement returns the next one (`yearToDateAfter`); a decider rebuilds it by replaying them.
+ */
+export interface RoyaltyYearToDate {
+  readonly tierYear: TierYear;
+  /** The last day of the latest period accrued; none before the year's first statement. */
+  readonly accruedThrough?: BusinessDate;
+  readonly lines: readonly YearToDateLine[];
+}
+
+export const startOfTierYear = (tierYear: TierYear): RoyaltyYearToDate => ({
+  tierYear,
+  lines: [],
+});
+
+/**
+ * The year to date a period's statement starts from: the one given when it is of the period's
+ * tier year, a fresh one when it is of an earlier year (or none is given). A period must come
+ * after every period already accrued in the year.
+ */
+export function yearToDateForPeriod(
+  yearToDate: RoyaltyYearToDate | undefined,
+  tierYear: TierYear,
+  period: SalesPeriod,
+): RoyaltyYearToDate {
+  if (yearToDate === undefined || isBefore(yearToDate.tierYear.endsOn, tierYear.startsOn)) {
+    return startOfTierYear(tierYear);
+  }
+  if (!sameTierYear(yearToDate.tierYear, tierYear)) {
+    throw new DomainError(
+      'year-to-date-after-period',
+      `the year to date is of the tier year ending ${yearToDate.tierYear.endsOn}, after the period ${periodLabel(period)}; restate from the year to date before it`,
+    );
+  }
+  const { accruedThrough } = yearToDate;
+  if (accruedThrough !== undefined && !isBefore(accruedThrough, period.from)) {
+    throw new DomainError(
+      'period-already-accrued',
+      `royalties are accrued through ${accruedThrough}; the period ${periodLabel(period)} overlaps them (a correction is a restatement)`,
+    );
+  }
+  return yearToDate;
+}
+
+/** A product's royalty-bearing net sales of the tier year so far, across the clause's countries. */
+export function productNetSalesYearToDate(
+  yearToDate: RoyaltyYearToDate,
+  productId: string,
+  currency: CurrencyCode,
+): Money {
+  return sum(
+    yearToDate.lines
+      .filter((line) => line.productId === productId)
+      .flatMap((line) => [line.netSales.tiers, line.netSales.tiersWithoutValidClaim]),
+    currency,
+  );
+}
+
+export const noNetSales = (currency: CurrencyCode): Record<TierSchedule, Money> => ({
+  tiers: money(0n, currency),
+  tiersWithoutValidClaim: money(0n, currency),
+});
+
+/** The year to date after a statement: each line's sales added, its exact royalty carried. */
+export function advanceYearToDate(
+  before: RoyaltyYearToDate,
+  lines: readonly {
+    readonly productId: string;
+    readonly country: string;
+    readonly tierSchedule: TierSchedule;
+    readonly royaltyBearingNetSales: Money;
+    readonly royaltyYearToDateAfter: ExactAmount;
+  }[],
+  accruedThrough: BusinessDate,
+): RoyaltyYearToDate {
+  const byKey = new Map(before.lines.map((line) => [lineKey(line), line]));
+  for (const line of lines) {
+    const netSales =
+      byKey.get(lineKey(line))?.netSales ?? noNetSales(line.royaltyBearingNetSales.currency);
+    byKey.set(lineKey(line), {
+      productId: line.productId,
+      country: line.country,
+      netSales: {
+        ...netSales,
+        [line.tierSchedule]: add(netSales[line.tierSchedule], line.royaltyBearingNetSales),
+      },
+      royalty: line.royaltyYearToDateAfter,
+    });
+  }
+  return { tierYear: before.tierYear, accruedThrough, lines: [...byKey.values()] };
+}

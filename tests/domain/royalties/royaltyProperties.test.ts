@@ -1,0 +1,383 @@
+import fc from 'fast-check';
+import type { Reduction, RoyaltyClause, Tier } from '../../../src/domain/agreement/terms';
+import { currencyCode } from '../../../src/domain/currency';
+import { addDays, businessDate } from '../../../src/domain/dates';
+import { money, sum, type Money } from '../../../src/domain/money';
+import { compare, ratio, type Ratio } from '../../../src/domain/ratio';
+import { roundToInteger, type RoundingMode } from '../../../src/domain/rounding';
+import { reverseRoyaltyStatement } from '../../../src/domain/royalties/royaltyAdjustment';
+import { sumExact } from '../../../src/domain/royalties/exactAmount';
+import { marginalRoyalty } from '../../../src/domain/royalties/marginalTiers';
+import type { RoyaltyReport, RoyaltyReportLine } from '../../../src/domain/royalties/royaltyReport';
+import { restateRoyalties } from '../../../src/domain/royalties/royaltyRestatement';
+import type { RoyaltyStatement } from '../../../src/domain/royalties/royaltyStatementLine';
+import { salesPeriod, type SalesPeriod } from '../../../src/domain/royalties/salesPeriod';
+import {
+  accrue,
+  countryFacts,
+  d,
+  percent,
+  royaltyClause,
+  termsOf,
+  USD,
+} from './support/royaltyExamples';
+
+const COUNTRIES = ['US', 'DE', 'JP'] as const;
+const JPY = currencyCode('JPY');
+const YEAR_STARTS_ON = businessDate('2012-01-01');
+const WHOLE_YEAR = salesPeriod(YEAR_STARTS_ON, d('2012-12-31'));
+
+// DE has had no Valid Claim all year and JP a generic since 2010: reductions that hold all year.
+const FACTS = [
+  countryFacts('US'),
+  countryFacts('DE', { validClaims: [] }),
+  countryFacts('JP', { genericEntryOn: d('2010-06-01') }),
+];
+const YEAR_LONG_REDUCTIONS: Reduction[] = [
+  { kind: 'generic-entry', reduction: percent('40') },
+  { kind: 'no-valid-claim', reduction: percent('25') },
+];
+
+const anyRate = fc.integer({ min: 0, max: 200_000 }).map((n) => ratio(BigInt(n), 1_000_000n));
+// Contract-like rates meet exact halves of a cent often (3.5% of $0.10 is 0.35 cents; 5% of 10 cents is half a cent).
+const contractRate = fc.constantFrom(...['2.5', '3', '3.5', '4', '5'].map(percent));
+
+/** Up to four bands; with `rising`, each band's rate is at least the one before. */
+const tierSchedule = (rising: boolean, rate = anyRate): fc.Arbitrary<Tier[]> =>
+  fc.uniqueArray(fc.bigInt({ min: 1n, max: 10n ** 11n }), { maxLength: 3 }).chain((starts) =>
+    fc.array(rate, { minLength: starts.length + 1, maxLength: starts.length + 1 }).map((rates) => {
+      const ordered = rising ? [...rates].sort(compare) : rates;
+      return [0n, ...[...starts].sort((a, b) => (a < b ? -1 : 1))].map((from, index) => ({
+        from: money(from, USD),
+        rate: ordered[index] ?? ratio(0n),
+      }));
+    }),
+  );
+
+/** Any split of 2012 (a leap year) into one to six consecutive periods. */
+const yearSplit: fc.Arbitrary<SalesPeriod[]> = fc
+  .uniqueArray(fc.integer({ min: 1, max: 365 }), { maxLength: 5 })
+  .map((cuts) => {
+    const starts = [0, ...[...cuts].sort((a, b) => a - b)];
+    return starts.map((start, index) => {
+      const next = starts[index + 1];
+      return salesPeriod(
+        addDays(YEAR_STARTS_ON, start),
+        next === undefined ? WHOLE_YEAR.to : addDays(YEAR_STARTS_ON, next - 1),
+      );
+    });
+  });
+
+const cents = (max: bigint) => fc.bigInt({ min: 0n, max });
+
+/** Per period, per country, net sales in dollars (a country may report nothing). */
+const salesOfYear = (periods: number, countries: number, max = 10n ** 11n) =>
+  fc.array(
+    fc.array(fc.option(cents(max), { nil: undefined }), {
+      minLength: countries,
+      maxLength: countries,
+    }),
+    {
+      minLength: periods,
+      maxLength: periods,
+    },
+  );
+
+const scenario = fc.record({
+  model: fc.constantFrom<RoyaltyClause['tierModel']>('marginal', 'whole-sales'),
+  rounding: fc.constantFrom<RoundingMode>('half-up', 'half-even'),
+  countries: fc.integer({ min: 1, max: 3 }),
+  periods: yearSplit,
+  reductions: fc.constantFrom<Reduction[]>([], YEAR_LONG_REDUCTIONS),
+});
+
+function reportsOf(
+  periods: readonly SalesPeriod[],
+  sales: readonly (readonly (bigint | undefined)[])[],
+): RoyaltyReport[] {
+  return periods.map((period, index) => ({
+    period,
+    lines: (sales[index] ?? []).flatMap((amount, country): RoyaltyReportLine[] =>
+      amount === undefined
+        ? []
+        : [
+            {
+              productId: 'biib015',
+              country: COUNTRIES[country]!,
+              localNetSales: money(amount, USD),
+            },
+          ],
+    ),
+  }));
+}
+
+/** The same sales, reported as one period for the whole year. */
+function yearAtOnce(reports: readonly RoyaltyReport[]): RoyaltyReport {
+  const byCountry = new Map<string, Money[]>();
+  for (const line of reports.flatMap((report) => report.lines)) {
+    byCountry.set(line.country, [...(byCountry.get(line.country) ?? []), line.localNetSales]);
+  }
+  return {
+    period: WHOLE_YEAR,
+    lines: [...byCountry].map(([country, amounts]) => ({
+      productId: 'biib015',
+      country,
+      localNetSales: sum(amounts, USD),
+    })),
+  };
+}
+
+function royaltyByCountry(statements: readonly RoyaltyStatement[]): Map<string, Money> {
+  const byCountry = new Map<string, Money>();
+  for (const line of statements.flatMap((statement) => statement.lines)) {
+    byCountry.set(
+      line.country,
+      sum([byCountry.get(line.country) ?? money(0n, USD), line.royalty], USD),
+    );
+  }
+  for (const [country, amount] of byCountry)
+    if (amount.amountMinor === 0n) byCountry.delete(country);
+  return byCountry;
+}
+
+const withScenario = (
+  property: (input: {
+    clause: RoyaltyClause;
+    rounding: RoundingMode;
+    reports: RoyaltyReport[];
+    countries: number;
+  }) => void,
+  options: { rising?: boolean; maxCents?: bigint; rate?: fc.Arbitrary<Ratio> } = {},
+) =>
+  fc.assert(
+    fc.property(
+      scenario.chain((s) =>
+        fc.record({
+          s: fc.constant(s),
+          tiers: tierSchedule(options.rising ?? false, options.rate),
+          sales: salesOfYear(s.periods.length, s.countries, options.maxCents),
+        }),
+      ),
+      ({ s, tiers, sales }) =>
+        property({
+          clause: royaltyClause({ tierModel: s.model, tiers, reductions: s.reductions }),
+          rounding: s.rounding,
+          reports: reportsOf(s.periods, sales),
+          countries: s.countries,
+        }),
+    ),
+  );
+
+describe('royalty properties', () => {
+  it('adds any split of the year up to the year computed at once, line by line, for one country', () => {
+    withScenario(({ clause, rounding, reports, countries }) => {
+      fc.pre(countries === 1);
+      const terms = termsOf(clause, rounding);
+      const quarters = accrue(terms, FACTS, reports);
+      const [year] = accrue(terms, FACTS, [yearAtOnce(reports)]);
+      expect(
+        sum(
+          quarters.map((statement) => statement.total),
+          USD,
+        ),
+      ).toEqual(year!.total);
+    });
+  });
+
+  it('adds the periods of every country up to its year at once under whole-sales bands', () => {
+    withScenario(({ clause, rounding, reports }) => {
+      fc.pre(clause.tierModel === 'whole-sales');
+      const terms = termsOf(clause, rounding);
+      const periods = accrue(terms, FACTS, reports);
+      const [year] = accrue(terms, FACTS, [yearAtOnce(reports)]);
+      expect(royaltyByCountry(periods)).toEqual(royaltyByCountry([year!]));
+    });
+  });
+
+  it('shares exactly the product’s marginal royalty out to its countries, and each country’s periods add up to its rounded year', () => {
+    withScenario(({ clause, rounding, reports }) => {
+      fc.pre(clause.tierModel === 'marginal');
+      const terms = termsOf({ ...clause, reductions: [] }, rounding);
+      const periods = accrue(terms, FACTS, reports);
+      const last = periods[periods.length - 1]!.yearToDateAfter;
+      const productSales = sum(
+        last.lines.map((line) => line.netSales.tiers),
+        USD,
+      );
+      expect(
+        sumExact(
+          last.lines.map((line) => line.royalty),
+          USD,
+        ),
+      ).toEqual(marginalRoyalty(clause.tiers, productSales));
+      const byCountry = royaltyByCountry(periods);
+      for (const line of last.lines) {
+        const rounded = money(roundToInteger(line.royalty.amountMinor, rounding), USD);
+        expect(byCountry.get(line.country) ?? money(0n, USD)).toEqual(rounded);
+      }
+    });
+  });
+
+  it('makes a restatement plus the original equal the corrected statements', () => {
+    fc.assert(
+      fc.property(
+        scenario.chain((s) =>
+          fc.record({
+            s: fc.constant(s),
+            tiers: tierSchedule(false),
+            sales: salesOfYear(s.periods.length, s.countries),
+            corrected: salesOfYear(1, s.countries),
+            restated: fc.nat({ max: s.periods.length - 1 }),
+          }),
+        ),
+        ({ s, tiers, sales, corrected, restated }) => {
+          const terms = termsOf(
+            royaltyClause({ tierModel: s.model, tiers, reductions: s.reductions }),
+            s.rounding,
+          );
+          const original = reportsOf(s.periods, sales);
+          const correctedReports = reportsOf(
+            s.periods,
+            sales.map((period, index) => (index === restated ? corrected[0]! : period)),
+          );
+          const accrued = accrue(terms, FACTS, original);
+          const restatement = restateRoyalties({
+            terms,
+            facts: FACTS,
+            ...(restated > 0 && { yearToDateBefore: accrued[restated - 1]!.yearToDateAfter }),
+            accrued: accrued.slice(restated),
+            reports: correctedReports.slice(restated),
+          });
+          const expected = accrue(terms, FACTS, correctedReports);
+          const net = new Map<string, bigint>();
+          const key = (line: { period: SalesPeriod; country: string }) =>
+            `${line.period.from}|${line.country}`;
+          for (const line of accrued.flatMap((statement) => statement.lines))
+            net.set(key(line), (net.get(key(line)) ?? 0n) + line.royalty.amountMinor);
+          for (const adjustment of restatement.adjustments)
+            net.set(
+              key(adjustment),
+              (net.get(key(adjustment)) ?? 0n) + adjustment.difference.amountMinor,
+            );
+          const wanted = new Map<string, bigint>();
+          for (const line of expected.flatMap((statement) => statement.lines))
+            wanted.set(key(line), (wanted.get(key(line)) ?? 0n) + line.royalty.amountMinor);
+          for (const k of new Set([...net.keys(), ...wanted.keys()]))
+            expect(net.get(k) ?? 0n).toBe(wanted.get(k) ?? 0n);
+          expect(restatement.statements).toEqual(expected.slice(restated));
+        },
+      ),
+    );
+  });
+
+  it('nets a reversal and its statement to zero, line by line', () => {
+    withScenario(({ clause, rounding, reports }) => {
+      for (const statement of accrue(termsOf(clause, rounding), FACTS, reports)) {
+        const reversal = reverseRoyaltyStatement(statement);
+        expect(sum([statement.total, ...reversal.map((line) => line.difference)], USD)).toEqual(
+          money(0n, USD),
+        );
+        for (const line of reversal)
+          expect(line.difference.amountMinor).toBe(-line.accrued.amountMinor);
+      }
+    });
+  });
+
+  it('gives the same lines half-up and half-even unless some rounding met an exact half', () => {
+    let metHalves = 0;
+    let compared = 0;
+    withScenario(
+      ({ clause, reports }) => {
+        const withYen = reports.map((report) => ({
+          ...report,
+          lines: report.lines.map((line) =>
+            line.country === 'JP'
+              ? {
+                  ...line,
+                  localNetSales: money(line.localNetSales.amountMinor, JPY),
+                  exchangeRate: '8',
+                }
+              : line,
+          ),
+        }));
+        const halfUp = accrue(termsOf(clause, 'half-up'), FACTS, withYen);
+        const halfEven = accrue(termsOf(clause, 'half-even'), FACTS, withYen);
+        const rounded: Ratio[] = halfUp.flatMap((statement) =>
+          statement.lines.flatMap((line) => [
+            ...(line.conversion ? [line.conversion.exact.amountMinor] : []),
+            line.royaltyYearToDateAfter.amountMinor,
+          ]),
+        );
+        const royalties = (statements: RoyaltyStatement[]) =>
+          statements.flatMap((statement) => statement.lines.map((line) => line.royalty));
+        if (rounded.some((value) => value.denominator === 2n)) metHalves += 1;
+        else {
+          compared += 1;
+          expect(royalties(halfEven)).toEqual(royalties(halfUp));
+        }
+      },
+      { maxCents: 10_000n, rate: contractRate },
+    );
+    expect(metHalves).toBeGreaterThan(0);
+    expect(compared).toBeGreaterThan(0);
+  });
+
+  it('never accrues a negative line from sales, third-party royalties and rising bands', () => {
+    withScenario(
+      ({ clause, rounding, reports }) => {
+        const stacked = {
+          ...clause,
+          reductions: [
+            { kind: 'third-party-stacking', offset: percent('50'), floor: percent('30') } as const,
+            ...clause.reductions,
+          ],
+        };
+        const withThirdParties = reports.map((report) => ({
+          ...report,
+          thirdPartyRoyalties: report.lines.map((line) => ({
+            productId: line.productId,
+            country: line.country,
+            royaltiesPaid: money(line.localNetSales.amountMinor / 50n, USD),
+          })),
+        }));
+        for (const statement of accrue(termsOf(stacked, rounding), FACTS, withThirdParties)) {
+          for (const line of statement.lines) expect(line.royalty.amountMinor >= 0n).toBe(true);
+        }
+      },
+      { rising: true },
+    );
+  });
+
+  it('never lowers the year’s royalties by restating a period’s sales upwards, under rising bands', () => {
+    fc.assert(
+      fc.property(
+        scenario.chain((s) =>
+          fc.record({
+            s: fc.constant(s),
+            tiers: tierSchedule(true),
+            sales: salesOfYear(s.periods.length, s.countries),
+            raise: cents(10n ** 10n),
+            restated: fc.nat({ max: s.periods.length - 1 }),
+          }),
+        ),
+        ({ s, tiers, sales, raise, restated }) => {
+          const terms = termsOf(
+            royaltyClause({ tierModel: s.model, tiers, reductions: s.reductions }),
+            s.rounding,
+          );
+          const raised = sales.map((period, index) =>
+            index === restated ? period.map((amount) => (amount ?? 0n) + raise) : period,
+          );
+          const total = (statements: RoyaltyStatement[]) =>
+            sum(
+              statements.map((statement) => statement.total),
+              USD,
+            ).amountMinor;
+          const before = total(accrue(terms, FACTS, reportsOf(s.periods, sales)));
+          const after = total(accrue(terms, FACTS, reportsOf(s.periods, raised)));
+          expect(after >= before).toBe(true);
+        },
+      ),
+    );
+  });
+});
