@@ -55,7 +55,6 @@ function serialiseObject(value: object, path: string, ancestors: Set<object>): s
   }
 }
 
-/** Escapes one reference token of a JSON pointer (RFC 6901). */
 // With the u flag, \p{Cs} matches only unpaired surrogates: a string another language can hold.
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -66,6 +65,7 @@ function serialiseString(value: string, path: string): string {
   return JSON.stringify(value);
 }
 
+/** Escapes one reference token of a JSON pointer (RFC 6901). */
 export function escapePointer(key: string): string {
   return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }

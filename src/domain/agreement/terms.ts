@@ -2,10 +2,13 @@ import type { z } from 'zod';
 import { currencyCode, type CurrencyCode } from '../currency';
 import { businessDate, dateOf, type BusinessDate } from '../dates';
 import { DomainError } from '../domainError';
+import { jsonPointer } from '../jsonPointer';
 import { parseMoney, type Money, type MoneyJson } from '../money';
 import { compare, parseDecimal, ratio, ONE, ZERO, type Ratio } from '../ratio';
 import type { RoundingMode } from '../rounding';
 import { agreementTermsSchema, type ParsedTermsJson, type paymentTermSchema } from './termsSchema';
+
+const QUARTER_ENDS = ['03-31', '06-30', '09-30', '12-31'];
 
 export type PaymentTerm = z.output<typeof paymentTermSchema>;
 type MilestoneJson = ParsedTermsJson['milestones'][number];
@@ -75,10 +78,15 @@ export interface AgreementTerms {
   readonly paymentCurrency: CurrencyCode;
   readonly rounding: RoundingMode;
   readonly products: readonly LicensedProduct[];
-  readonly upfrontFee?: { readonly amount: Money; readonly payment: PaymentTerm };
+  readonly upfrontFee?: {
+    readonly clauseId: string;
+    readonly amount: Money;
+    readonly payment: PaymentTerm;
+  };
   readonly milestones: readonly MilestoneClause[];
   readonly royalties: readonly RoyaltyClause[];
   readonly minimumAnnualRoyalty?: {
+    readonly clauseId: string;
     readonly amount: Money;
     readonly firstYear: number;
     readonly payment: PaymentTerm;
@@ -114,7 +122,11 @@ export function parseTerms(json: unknown): AgreementTerms {
   if (!shape.success) {
     throw new InvalidTermsError(
       shape.error.issues.map((issue) => ({
-        pointer: `/${issue.path.map(String).join('/')}`,
+        // An unknown member is pointed at itself, not at the object that holds it.
+        pointer: jsonPointer([
+          ...issue.path,
+          ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : []),
+        ]),
         detail: issue.message,
       })),
     );
@@ -142,13 +154,16 @@ class TermsChecker {
     this.unique(
       '',
       [
+        ...(json.upfrontFee ? [json.upfrontFee.clauseId] : []),
         ...json.milestones.map((clause) => clause.clauseId),
         ...json.royalties.map((clause) => clause.clauseId),
+        ...(json.minimumAnnualRoyalty ? [json.minimumAnnualRoyalty.clauseId] : []),
       ],
       'clause reference',
     );
     const productIds = new Set(json.products.map((product) => product.productId));
     const upfrontFee = json.upfrontFee && {
+      clauseId: json.upfrontFee.clauseId,
       amount: this.positiveAmount('/upfrontFee/amount', json.upfrontFee.amount),
       payment: json.upfrontFee.payment,
     };
@@ -164,6 +179,7 @@ class TermsChecker {
       this.problem('/fx', 'royalty clauses need an FX rule to convert local net sales');
     }
     const minimumAnnualRoyalty = json.minimumAnnualRoyalty && {
+      clauseId: json.minimumAnnualRoyalty.clauseId,
       amount: this.positiveAmount('/minimumAnnualRoyalty/amount', json.minimumAnnualRoyalty.amount),
       firstYear: json.minimumAnnualRoyalty.firstYear,
       payment: json.minimumAnnualRoyalty.payment,
@@ -323,7 +339,16 @@ class TermsChecker {
     if (clause.tierYear.kind === 'fiscal') {
       const [month, day] = clause.tierYear.endsOn.split('-').map(Number);
       // 2001 is not a leap year: a fiscal year cannot end on 29 February.
-      this.attempt(`${pointer}/tierYear/endsOn`, () => dateOf(2001, month ?? 0, day ?? 0));
+      const yearEnd = this.attempt(`${pointer}/tierYear/endsOn`, () =>
+        dateOf(2001, month ?? 0, day ?? 0),
+      );
+      // Royalties are reported per calendar quarter: a year ending inside one could never be reported.
+      if (yearEnd !== undefined && !QUARTER_ENDS.includes(clause.tierYear.endsOn)) {
+        this.problem(
+          `${pointer}/tierYear/endsOn`,
+          'a fiscal year ends on a calendar quarter end (03-31, 06-30, 09-30 or 12-31)',
+        );
+      }
     }
     const tiers = this.tiers(clause.tiers, `${pointer}/tiers`);
     const tiersWithoutValidClaim =

@@ -17,6 +17,17 @@ export const moneySchema = z.strictObject({
 const dateSchema = z.string().describe('A calendar date, YYYY-MM-DD');
 const percentSchema = z.string().describe('An exact decimal percentage, e.g. "3.5" for 3.5%');
 const idSchema = z.string().min(1).max(200);
+// Product ids name the product's event stream (`product-<id>`): the event store's characters.
+const productIdSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:@+=-]{0,150}$/,
+    'a product id is letters, digits and . _ : @ + = -',
+  );
+// Countries and regions as facts name them: ISO 3166-1 alpha-2, or a region such as EU.
+const jurisdictionSchema = z
+  .string()
+  .regex(/^[A-Z]{2,3}$/, 'a jurisdiction is an upper-case code such as US, EU or JP');
 
 export const partySchema = z.strictObject({ partyId: idSchema, name: z.string().min(1).max(500) });
 
@@ -29,6 +40,7 @@ export const paymentTermSchema = z.strictObject({
 
 export const DEVELOPMENT_EVENT_TYPES = [
   'INDSubmitted',
+  'INDBecameEffective',
   'ClinicalPhaseStarted',
   'RegulatoryFilingSubmitted',
   'RegulatoryApprovalGranted',
@@ -40,8 +52,8 @@ const developmentTriggerSchema = z.strictObject({
   eventType: z.enum(DEVELOPMENT_EVENT_TYPES),
   conditions: z
     .strictObject({
-      productIds: z.array(idSchema).min(1).optional(),
-      jurisdictions: z.array(z.string().min(2).max(10)).min(1).optional(),
+      productIds: z.array(productIdSchema).min(1).optional(),
+      jurisdictions: z.array(jurisdictionSchema).min(1).optional(),
       phase: z.enum(['I', 'II', 'III']).optional(),
       filingTypes: z
         .array(z.enum(['BLA', 'NDA', 'MAA', 'JNDA', 'other']))
@@ -59,7 +71,7 @@ const salesTriggerSchema = z.strictObject({
   /** `annual`: one tier year's net sales; `cumulative`: all net sales since the first sale. */
   basis: z.enum(['annual', 'cumulative']),
   threshold: moneySchema,
-  productIds: z.array(idSchema).min(1).optional(),
+  productIds: z.array(productIdSchema).min(1).optional(),
 });
 
 export const milestoneClauseSchema = z.strictObject({
@@ -106,7 +118,7 @@ const reductionSchema = z.discriminatedUnion('kind', [
 
 export const royaltyClauseSchema = z.strictObject({
   clauseId: idSchema,
-  productIds: z.array(idSchema).min(1),
+  productIds: z.array(productIdSchema).min(1),
   /** ISO 3166-1 alpha-2 codes, or `["*"]` for every country. */
   countries: z.array(z.string().regex(/^([A-Z]{2}|\*)$/)).min(1),
   tierModel: z.enum(['marginal', 'whole-sales']),
@@ -174,18 +186,25 @@ export const agreementTermsSchema = z.strictObject({
   products: z
     .array(
       z.strictObject({
-        productId: idSchema,
+        productId: productIdSchema,
         name: z.string().min(1),
         targets: z.array(idSchema).default([]),
       }),
     )
     .min(1),
-  upfrontFee: z.strictObject({ amount: moneySchema, payment: paymentTermSchema }).optional(),
+  upfrontFee: z
+    .strictObject({ clauseId: idSchema, amount: moneySchema, payment: paymentTermSchema })
+    .optional(),
   milestones: z.array(milestoneClauseSchema).default([]),
   royalties: z.array(royaltyClauseSchema).default([]),
   minimumAnnualRoyalty: z
     .strictObject({
+      clauseId: idSchema,
       amount: moneySchema,
+      /**
+       * The first tier year the minimum applies to, in the royalty clauses' tier years; a fiscal
+       * year is named after the calendar year it ends in (April 2024 to March 2025 is 2025).
+       */
       firstYear: z.number().int().min(1900).max(2200),
       payment: paymentTermSchema,
     })

@@ -50,7 +50,7 @@ const FOUNDING_TERMS: AgreementTermsJson = {
   paymentCurrency: 'USD',
   rounding: 'half-up',
   products: [{ productId: 'biib015', name: 'BIIB015 (anti-Cripto DM4)', targets: ['cripto'] }],
-  upfrontFee: { amount: usd('1000000.00'), payment: atAchievement },
+  upfrontFee: { clauseId: '5.1', amount: usd('1000000.00'), payment: atAchievement },
   milestones: [
     {
       clauseId: '5.2(a)',

@@ -186,6 +186,33 @@ describe('parseTerms', () => {
       '/milestones/1/scope',
       /must share one scope/,
     ],
+    [
+      'a fiscal year that ends inside a calendar quarter',
+      (terms) => (terms.royalties![0]!.tierYear = { kind: 'fiscal', endsOn: '05-31' }),
+      '/royalties/0/tierYear/endsOn',
+      /calendar quarter end/,
+    ],
+    [
+      'a product id that cannot name an event stream',
+      (terms) => (terms.products[0]!.productId = 'BIIB 015'),
+      '/products/0/productId',
+      /letters, digits/,
+    ],
+    [
+      'a jurisdiction in lower case',
+      (terms) =>
+        ((terms.milestones![3]!.trigger as { conditions: object }).conditions = {
+          jurisdictions: ['us'],
+        }),
+      '/milestones/3/trigger/conditions/jurisdictions/0',
+      /upper-case/,
+    ],
+    [
+      'an unknown member, pointed at itself',
+      (terms) => ((terms.upfrontFee as Record<string, unknown>)['dueDays'] = 30),
+      '/upfrontFee/dueDays',
+      /./,
+    ],
   ])('refuses %s, naming the clause', (_, change, pointer, detail) => {
     const problems = problemsOf(change);
     expect(problems).toContainEqual({ pointer, detail: expect.stringMatching(detail) });
