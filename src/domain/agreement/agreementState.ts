@@ -1,0 +1,124 @@
+import type { BusinessDate } from '../dates';
+import type { EventData } from '../events/catalogue';
+import type { ObligationKind } from '../events/obligationKinds';
+import { NO_MILESTONE_PROGRESS, type MilestoneProgress } from '../milestones/milestoneProgress';
+import type { Money } from '../money';
+import type { SalesPeriod } from '../royalties/salesPeriod';
+import type { Obligation } from './obligation';
+import type { AgreementTerms, Party } from './terms';
+
+/** Terms as signed or as amended, and the valid date from which they apply. */
+export interface TermsVersion {
+  readonly termsEventId: string;
+  readonly effectiveOn: BusinessDate;
+  readonly terms: AgreementTerms;
+}
+
+export interface PayeeAssignment {
+  readonly eventId: string;
+  readonly effectiveOn: BusinessDate;
+  readonly payee: Party;
+  readonly obligationKinds: 'all' | readonly ObligationKind[];
+}
+
+/** A net sales report (or its latest restatement) of one period. */
+export interface ReportedNetSales {
+  readonly eventId: string;
+  readonly period: SalesPeriod;
+  readonly lines: EventData<'NetSalesReported'>['lines'];
+}
+
+export interface ReportedThirdPartyRoyalties {
+  readonly eventId: string;
+  readonly period: SalesPeriod;
+  readonly lines: EventData<'ThirdPartyRoyaltiesReported'>['lines'];
+}
+
+/** What was accrued for one statement line (clause x product x country x period), net. */
+export interface AccruedRoyalty {
+  readonly clauseId: string;
+  readonly period: SalesPeriod;
+  readonly productId: string;
+  readonly country: string;
+  readonly royalty: Money;
+  readonly obligationIds: readonly string[];
+}
+
+export interface ReceivedPaymentRecord {
+  readonly amount: Money;
+  readonly receivedOn: BusinessDate;
+  /** What no obligation took: the payer's credit. */
+  readonly unapplied: Money;
+}
+
+/** Entries a later EntryReversed may name, with what its reversal undoes. */
+export type ReversibleEntry =
+  | { readonly kind: 'obligation'; readonly obligationId: string }
+  | { readonly kind: 'adjustment'; readonly obligationId: string; readonly difference: Money }
+  | { readonly kind: 'waiver'; readonly obligationId: string; readonly amount: Money }
+  | {
+      readonly kind: 'payment-application';
+      readonly paymentEventId: string;
+      readonly allocations: readonly { readonly obligationId: string; readonly amount: Money }[];
+      readonly unapplied: Money;
+    };
+
+export interface OpenDispute {
+  readonly obligationId: string;
+  readonly amount: Money;
+}
+
+/**
+ * An agreement as its own stream's events made it: the only input `decide` reads besides the
+ * command. Built by `evolve` alone, so it replays.
+ */
+export interface AgreementState {
+  readonly agreementId: string | null;
+  /** In the order recorded; `termsAt` picks the version that applies on a date. */
+  readonly termsHistory: readonly TermsVersion[];
+  readonly terminatedOn: BusinessDate | null;
+  readonly payees: readonly PayeeAssignment[];
+  /** By obligation id, in the order created. */
+  readonly obligations: ReadonlyMap<string, Obligation>;
+  readonly milestoneProgress: MilestoneProgress;
+  /** Product facts that created obligations here: a fact applied twice is a no-op. */
+  readonly appliedFactIds: ReadonlySet<string>;
+  /** By period label, the latest report of each period. */
+  readonly netSalesReports: ReadonlyMap<string, ReportedNetSales>;
+  readonly thirdPartyRoyalties: ReadonlyMap<string, ReportedThirdPartyRoyalties>;
+  /** By `accruedRoyaltyKey`. */
+  readonly accruedRoyalties: ReadonlyMap<string, AccruedRoyalty>;
+  readonly payments: ReadonlyMap<string, ReceivedPaymentRecord>;
+  readonly entries: ReadonlyMap<string, ReversibleEntry>;
+  readonly reversedEventIds: ReadonlySet<string>;
+  /** By the ObligationDisputed event id, while unresolved. */
+  readonly openDisputes: ReadonlyMap<string, OpenDispute>;
+  /** Minimum royalty years assessed, with the shortfall obligation. */
+  readonly assessedYears: ReadonlyMap<number, string>;
+}
+
+export const initialState: AgreementState = {
+  agreementId: null,
+  termsHistory: [],
+  terminatedOn: null,
+  payees: [],
+  obligations: new Map(),
+  milestoneProgress: NO_MILESTONE_PROGRESS,
+  appliedFactIds: new Set(),
+  netSalesReports: new Map(),
+  thirdPartyRoyalties: new Map(),
+  accruedRoyalties: new Map(),
+  payments: new Map(),
+  entries: new Map(),
+  reversedEventIds: new Set(),
+  openDisputes: new Map(),
+  assessedYears: new Map(),
+};
+
+export const accruedRoyaltyKey = (line: {
+  readonly clauseId: string;
+  readonly period: SalesPeriod;
+  readonly productId: string;
+  readonly country: string;
+}): string =>
+  `${line.clauseId}|${line.period.from}..${line.period.to}|${line.productId}|${line.country}`;

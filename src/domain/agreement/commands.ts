@@ -1,0 +1,69 @@
+import type { BusinessDate } from '../dates';
+import type { EventDataInput } from '../events/catalogue';
+import type { PrimeRateStep } from '../interest/primeRate';
+import type { RoyaltyCountryFacts } from '../royalties/royaltyReport';
+import type { AgreementTermsJson } from './termsSchema';
+
+/**
+ * What every command carries besides its own fields: deciders are pure, so the time, the actor and
+ * the ids arrive here. `idFor(key)` gives the id of the event derived under `key`, the same id for
+ * the same key every time (a retried command, or a replayed policy, writes nothing new).
+ */
+export interface CommandContext {
+  /** When the command was issued (UTC instant); business dates come in the command's own fields. */
+  readonly now: string;
+  readonly actor: string;
+  readonly idFor: (key: string) => string;
+}
+
+type Command<Type extends string, Fields> = CommandContext & { readonly type: Type } & Fields;
+
+export type AgreementCommand =
+  | Command<'SignAgreement', { readonly terms: AgreementTermsJson }>
+  | Command<
+      'AmendAgreement',
+      Omit<EventDataInput<'AgreementAmended'>, 'agreementId' | 'terms'> & {
+        readonly terms: AgreementTermsJson;
+      }
+    >
+  | Command<'TerminateAgreement', Omit<EventDataInput<'AgreementTerminated'>, 'agreementId'>>
+  | Command<'AssignPayee', Omit<EventDataInput<'PayeeAssigned'>, 'agreementId'>>
+  | Command<'IssueInvoice', Omit<EventDataInput<'InvoiceIssued'>, 'agreementId' | 'amount'>>
+  | Command<'GivePaymentNotice', Omit<EventDataInput<'PaymentNoticeGiven'>, 'agreementId'>>
+  | Command<'RecordPayment', Omit<EventDataInput<'PaymentReceived'>, 'agreementId'>>
+  | Command<'WaiveObligation', Omit<EventDataInput<'ObligationWaived'>, 'agreementId'>>
+  | Command<'DisputeObligation', Omit<EventDataInput<'ObligationDisputed'>, 'agreementId'>>
+  | Command<
+      'ResolveDispute',
+      Omit<EventDataInput<'ObligationDisputeResolved'>, 'agreementId' | 'obligationId'>
+    >
+  | Command<'AdjustObligation', Omit<EventDataInput<'ObligationAdjusted'>, 'agreementId'>>
+  | Command<'ReverseEntry', { readonly reversedEventId: string; readonly reason: string }>
+  | Command<
+      'ReportNetSales',
+      Omit<EventDataInput<'NetSalesReported'>, 'agreementId' | 'paymentCurrency'> & {
+        /** First sales, Valid Claims and generic entries per product and country (product streams). */
+        readonly facts: readonly RoyaltyCountryFacts[];
+      }
+    >
+  | Command<
+      'RestateNetSales',
+      Omit<EventDataInput<'NetSalesRestated'>, 'agreementId' | 'paymentCurrency'> & {
+        readonly facts: readonly RoyaltyCountryFacts[];
+      }
+    >
+  | Command<
+      'ReportThirdPartyRoyalties',
+      Omit<EventDataInput<'ThirdPartyRoyaltiesReported'>, 'agreementId' | 'paymentCurrency'>
+    >
+  | Command<'AssessYearEnd', { readonly year: number; readonly asOf: BusinessDate }>
+  | Command<
+      'AccrueLateInterest',
+      { readonly asOf: BusinessDate; readonly primeRates?: readonly PrimeRateStep[] }
+    >;
+
+export type AgreementCommandType = AgreementCommand['type'];
+export type CommandOf<Type extends AgreementCommandType> = Extract<
+  AgreementCommand,
+  { type: Type }
+>;

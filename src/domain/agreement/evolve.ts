@@ -1,0 +1,469 @@
+import { businessDate, type BusinessDate } from '../dates';
+import { DomainError } from '../domainError';
+import type { EventData } from '../events/catalogue';
+import { achievementKeyOf, type MilestoneScopeKey } from '../milestones/milestoneScope';
+import { withMilestonesAchieved } from '../milestones/milestoneProgress';
+import { add, money, negate, parseMoney, subtract, type Money } from '../money';
+import { periodLabel, type SalesPeriod } from '../royalties/salesPeriod';
+import type { AgreementEvent } from './agreementEvent';
+import { accruedRoyaltyKey, type AgreementState, type ReversibleEntry } from './agreementState';
+import type { Obligation } from './obligation';
+import { parseTerms, type AgreementTerms, type PaymentTerm } from './terms';
+import { termsVersion } from './termsAt';
+
+/**
+ * Folds one event of the agreement's stream into its state. Never throws: history must always
+ * replay, so an event this state cannot use (another stream's, or one naming an unknown
+ * obligation) leaves the state as it was.
+ */
+export function evolve(state: AgreementState, event: AgreementEvent): AgreementState {
+  try {
+    return apply(state, event);
+  } catch (error) {
+    if (error instanceof DomainError) return state;
+    throw error;
+  }
+}
+
+function apply(state: AgreementState, event: AgreementEvent): AgreementState {
+  switch (event.type) {
+    case 'AgreementSigned':
+      if (state.termsHistory.length > 0) return state;
+      return withTerms(
+        { ...state, agreementId: event.data.agreementId },
+        event.eventId,
+        parseTerms(event.data.terms),
+        null,
+      );
+    case 'AgreementAmended':
+      if (state.termsHistory.length === 0) return state;
+      return withTerms(
+        state,
+        event.eventId,
+        parseTerms(event.data.terms),
+        businessDate(event.data.effectiveOn),
+      );
+    case 'AgreementTerminated':
+      return { ...state, terminatedOn: businessDate(event.data.terminatedOn) };
+    case 'PayeeAssigned':
+      return {
+        ...state,
+        payees: [
+          ...state.payees,
+          {
+            eventId: event.eventId,
+            effectiveOn: businessDate(event.data.effectiveOn),
+            payee: event.data.payee,
+            obligationKinds: event.data.obligationKinds,
+          },
+        ],
+      };
+    case 'UpfrontFeeDue':
+      return created(state, event.eventId, event.data, {
+        kind: 'upfront-fee',
+        amount: parseMoney(event.data.amount),
+        arisesOn: businessDate(event.data.signedOn),
+        clause: (terms) =>
+          terms.upfrontFee && {
+            clauseId: terms.upfrontFee.clauseId,
+            payment: terms.upfrontFee.payment,
+          },
+      });
+    case 'MilestoneTriggered': {
+      const { data } = event;
+      const scopeKey: MilestoneScopeKey =
+        data.scope.kind === 'agreement'
+          ? 'agreement'
+          : data.scope.kind === 'product'
+            ? `product:${data.scope.productId}`
+            : `target:${data.scope.targetId}`;
+      const next = created(state, event.eventId, data, {
+        kind: 'milestone',
+        amount: parseMoney(data.amount),
+        arisesOn: businessDate(data.achievedOn),
+        clause: (terms) => {
+          const clause = terms.milestones.find((c) => c.clauseId === data.clauseId);
+          return clause && { clauseId: clause.clauseId, payment: clause.payment };
+        },
+      });
+      return {
+        ...next,
+        milestoneProgress: withMilestonesAchieved(next.milestoneProgress, [
+          { achievementKey: achievementKeyOf(data.clauseId, scopeKey) },
+        ]),
+        appliedFactIds: new Set([...next.appliedFactIds, data.causedByEventId]),
+      };
+    }
+    case 'RoyaltyAccrued': {
+      const { data } = event;
+      const amount = parseMoney(data.amount);
+      const next = created(state, event.eventId, data, {
+        kind: 'royalty',
+        amount,
+        arisesOn: businessDate(data.period.from),
+        clause: (terms) => {
+          const clause = terms.royalties.find((c) => c.clauseId === data.clauseId);
+          return clause && { clauseId: clause.clauseId, payment: clause.payment };
+        },
+      });
+      return withAccruedRoyalty(
+        next,
+        { ...data, period: periodOf(data.period) },
+        amount,
+        event.eventId,
+      );
+    }
+    case 'MinimumRoyaltyShortfallAssessed': {
+      const { data } = event;
+      const next = created(state, event.eventId, data, {
+        kind: 'minimum-royalty-shortfall',
+        amount: parseMoney(data.shortfall),
+        arisesOn: businessDate(data.yearPeriod.from),
+        clause: (terms) =>
+          terms.minimumAnnualRoyalty && {
+            clauseId: terms.minimumAnnualRoyalty.clauseId,
+            payment: terms.minimumAnnualRoyalty.payment,
+          },
+      });
+      return {
+        ...next,
+        assessedYears: new Map([...next.assessedYears, [data.year, event.eventId]]),
+      };
+    }
+    case 'LateInterestAccrued': {
+      const { data } = event;
+      const charged = state.obligations.get(data.obligationId);
+      if (charged === undefined) return state;
+      const interest = parseMoney(data.interest);
+      const withCharged = updateObligation(state, charged.obligationId, (o) => ({
+        ...o,
+        interestAccruedThrough: businessDate(data.accruedUntil),
+      }));
+      if (interest.amountMinor === 0n) return withCharged;
+      return created(withCharged, event.eventId, data, {
+        kind: 'late-interest',
+        amount: interest,
+        arisesOn: businessDate(data.accruedFrom),
+        clause: () => null,
+        chargedOnObligationId: charged.obligationId,
+      });
+    }
+    case 'PaymentNoticeGiven':
+      return state;
+    case 'ObligationBecamePayable':
+      return updateObligation(state, event.data.obligationId, (o) => ({
+        ...o,
+        dueOn: businessDate(event.data.dueOn),
+      }));
+    case 'InvoiceIssued':
+      return state;
+    case 'PaymentReceived': {
+      const amount = parseMoney(event.data.amount);
+      return {
+        ...state,
+        payments: new Map([
+          ...state.payments,
+          [
+            event.eventId,
+            { amount, receivedOn: businessDate(event.data.receivedOn), unapplied: amount },
+          ],
+        ]),
+      };
+    }
+    case 'PaymentApplied':
+      return paymentApplied(state, event.eventId, event.data);
+    case 'ObligationWaived': {
+      const amount = parseMoney(event.data.amount);
+      const next = updateObligation(state, event.data.obligationId, (o) => ({
+        ...o,
+        waived: add(o.waived, amount),
+      }));
+      return withEntry(next, event.eventId, {
+        kind: 'waiver',
+        obligationId: event.data.obligationId,
+        amount,
+      });
+    }
+    case 'ObligationDisputed': {
+      const amount = parseMoney(event.data.amount);
+      const next = updateObligation(state, event.data.obligationId, (o) => ({
+        ...o,
+        disputed: add(o.disputed, amount),
+      }));
+      return {
+        ...next,
+        openDisputes: new Map([
+          ...next.openDisputes,
+          [event.eventId, { obligationId: event.data.obligationId, amount }],
+        ]),
+      };
+    }
+    case 'ObligationDisputeResolved': {
+      const dispute = state.openDisputes.get(event.data.disputeEventId);
+      if (dispute === undefined) return state;
+      const next = updateObligation(state, dispute.obligationId, (o) => ({
+        ...o,
+        disputed: subtract(o.disputed, dispute.amount),
+      }));
+      const openDisputes = new Map(next.openDisputes);
+      openDisputes.delete(event.data.disputeEventId);
+      return { ...next, openDisputes };
+    }
+    case 'ObligationAdjusted': {
+      const difference = parseMoney(event.data.difference);
+      const next = updateObligation(state, event.data.obligationId, (o) => ({
+        ...o,
+        adjustments: add(o.adjustments, difference),
+      }));
+      return withEntry(next, event.eventId, {
+        kind: 'adjustment',
+        obligationId: event.data.obligationId,
+        difference,
+      });
+    }
+    case 'EntryReversed':
+      return reversed(state, event.data.reversedEventId);
+    case 'NetSalesReported':
+    case 'NetSalesRestated': {
+      const period = periodOf(event.data.period);
+      return {
+        ...state,
+        netSalesReports: new Map([
+          ...state.netSalesReports,
+          [periodLabel(period), { eventId: event.eventId, period, lines: event.data.lines }],
+        ]),
+      };
+    }
+    case 'ThirdPartyRoyaltiesReported': {
+      const period = periodOf(event.data.period);
+      return {
+        ...state,
+        thirdPartyRoyalties: new Map([
+          ...state.thirdPartyRoyalties,
+          [periodLabel(period), { eventId: event.eventId, period, lines: event.data.lines }],
+        ]),
+      };
+    }
+    // Facts of product streams: policies read them, the agreement's state does not.
+    case 'INDSubmitted':
+    case 'INDBecameEffective':
+    case 'ClinicalPhaseStarted':
+    case 'RegulatoryFilingSubmitted':
+    case 'RegulatoryApprovalGranted':
+    case 'FirstCommercialSale':
+    case 'GenericEntryReported':
+    case 'ValidClaimCoverageStarted':
+    case 'ValidClaimCoverageEnded':
+      return state;
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+const periodOf = (period: { from: string; to: string }): SalesPeriod => ({
+  from: businessDate(period.from),
+  to: businessDate(period.to),
+});
+
+function withTerms(
+  state: AgreementState,
+  termsEventId: string,
+  terms: AgreementTerms,
+  effectiveOn: BusinessDate | null,
+): AgreementState {
+  return {
+    ...state,
+    termsHistory: [
+      ...state.termsHistory,
+      { termsEventId, effectiveOn: effectiveOn ?? terms.signedOn, terms },
+    ],
+  };
+}
+
+function created(
+  state: AgreementState,
+  obligationId: string,
+  data: { readonly termsEventId: string; readonly dueOn: string | null },
+  details: {
+    readonly kind: Obligation['kind'];
+    readonly amount: Money;
+    readonly arisesOn: BusinessDate;
+    readonly clause: (
+      terms: AgreementTerms,
+    ) => { clauseId: string; payment: PaymentTerm } | null | undefined;
+    readonly chargedOnObligationId?: string;
+  },
+): AgreementState {
+  if (state.obligations.has(obligationId)) return state;
+  const terms = termsVersion(state, data.termsEventId)?.terms;
+  const clause = terms === undefined ? undefined : details.clause(terms);
+  const nothing = money(0n, details.amount.currency);
+  const obligation: Obligation = {
+    obligationId,
+    kind: details.kind,
+    clauseId: clause?.clauseId ?? null,
+    termsEventId: data.termsEventId,
+    amount: details.amount,
+    adjustments: nothing,
+    waived: nothing,
+    payments: [],
+    disputed: nothing,
+    dueOn: data.dueOn === null ? null : businessDate(data.dueOn),
+    payment: clause?.payment ?? null,
+    arisesOn: details.arisesOn,
+    reversed: false,
+    interestAccruedThrough: null,
+    ...(details.chargedOnObligationId !== undefined && {
+      chargedOnObligationId: details.chargedOnObligationId,
+    }),
+  };
+  return withEntry(
+    { ...state, obligations: new Map([...state.obligations, [obligationId, obligation]]) },
+    obligationId,
+    { kind: 'obligation', obligationId },
+  );
+}
+
+function updateObligation(
+  state: AgreementState,
+  obligationId: string,
+  change: (obligation: Obligation) => Obligation,
+): AgreementState {
+  const obligation = state.obligations.get(obligationId);
+  if (obligation === undefined) return state;
+  return {
+    ...state,
+    obligations: new Map([...state.obligations, [obligationId, change(obligation)]]),
+  };
+}
+
+function withEntry(state: AgreementState, eventId: string, entry: ReversibleEntry): AgreementState {
+  return { ...state, entries: new Map([...state.entries, [eventId, entry]]) };
+}
+
+function withAccruedRoyalty(
+  state: AgreementState,
+  line: { clauseId: string; period: SalesPeriod; productId: string; country: string },
+  amount: Money,
+  obligationId: string,
+): AgreementState {
+  const key = accruedRoyaltyKey(line);
+  const before = state.accruedRoyalties.get(key);
+  return {
+    ...state,
+    accruedRoyalties: new Map([
+      ...state.accruedRoyalties,
+      [
+        key,
+        {
+          clauseId: line.clauseId,
+          period: line.period,
+          productId: line.productId,
+          country: line.country,
+          royalty: before === undefined ? amount : add(before.royalty, amount),
+          obligationIds: [...(before?.obligationIds ?? []), obligationId],
+        },
+      ],
+    ]),
+  };
+}
+
+function paymentApplied(
+  state: AgreementState,
+  eventId: string,
+  data: EventData<'PaymentApplied'>,
+): AgreementState {
+  const payment = state.payments.get(data.paymentEventId);
+  if (payment === undefined) return state;
+  const allocations = data.allocations.map((a) => ({
+    obligationId: a.obligationId,
+    amount: parseMoney(a.amount),
+  }));
+  let next = state;
+  for (const allocation of allocations) {
+    next = updateObligation(next, allocation.obligationId, (o) => ({
+      ...o,
+      payments: [
+        ...o.payments,
+        {
+          paymentEventId: data.paymentEventId,
+          appliedByEventId: eventId,
+          paidOn: payment.receivedOn,
+          amount: allocation.amount,
+        },
+      ],
+    }));
+  }
+  const unapplied = parseMoney(data.unapplied);
+  return withEntry(
+    {
+      ...next,
+      payments: new Map([...next.payments, [data.paymentEventId, { ...payment, unapplied }]]),
+    },
+    eventId,
+    {
+      kind: 'payment-application',
+      paymentEventId: data.paymentEventId,
+      allocations,
+      unapplied: payment.unapplied,
+    },
+  );
+}
+
+/** The exact negative of the entry: as if it had never taken effect. */
+function reversed(state: AgreementState, reversedEventId: string): AgreementState {
+  const entry = state.entries.get(reversedEventId);
+  if (entry === undefined || state.reversedEventIds.has(reversedEventId)) return state;
+  const next = {
+    ...state,
+    reversedEventIds: new Set([...state.reversedEventIds, reversedEventId]),
+  };
+  switch (entry.kind) {
+    case 'obligation': {
+      const obligation = next.obligations.get(entry.obligationId);
+      const after = updateObligation(next, entry.obligationId, (o) => ({ ...o, reversed: true }));
+      if (obligation?.kind !== 'royalty') return after;
+      const line = [...after.accruedRoyalties.values()].find((l) =>
+        l.obligationIds.includes(entry.obligationId),
+      );
+      return line === undefined
+        ? after
+        : withAccruedRoyalty(after, line, negate(obligation.amount), entry.obligationId);
+    }
+    case 'adjustment':
+      return updateObligation(next, entry.obligationId, (o) => ({
+        ...o,
+        adjustments: subtract(o.adjustments, entry.difference),
+      }));
+    case 'waiver':
+      return updateObligation(next, entry.obligationId, (o) => ({
+        ...o,
+        waived: subtract(o.waived, entry.amount),
+      }));
+    case 'payment-application': {
+      let after: AgreementState = next;
+      for (const allocation of entry.allocations) {
+        after = updateObligation(after, allocation.obligationId, (o) => ({
+          ...o,
+          payments: o.payments.filter((p) => p.appliedByEventId !== reversedEventId),
+        }));
+      }
+      const payment = after.payments.get(entry.paymentEventId);
+      if (payment === undefined) return after;
+      // The payment's credit is what it was before this application.
+      return {
+        ...after,
+        payments: new Map([
+          ...after.payments,
+          [entry.paymentEventId, { ...payment, unapplied: entry.unapplied }],
+        ]),
+      };
+    }
+    default: {
+      const _exhaustive: never = entry;
+      return _exhaustive;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { businessDate } from '../dates';
+import { DomainError } from '../domainError';
+import { formatMoney, parseMoney } from '../money';
+import { applyPayment } from '../payments/applyPayment';
+import { emit, type AgreementEvent } from './agreementEvent';
+import type { AgreementState } from './agreementState';
+import type { CommandOf } from './commands';
+import { signedAgreementId } from './guards';
+import { openObligationOf } from './obligation';
+import { currentTerms } from './termsAt';
+
+/**
+ * A payment is a fact about money (PaymentReceived), then its application: to the obligations the
+ * remittance names, in that order, then to the others oldest due first; each gets at most its
+ * open balance and what is left stays the payer's credit. Allocations + credit = the payment.
+ */
+export function recordPayment(
+  command: CommandOf<'RecordPayment'>,
+  state: AgreementState,
+): AgreementEvent[] {
+  const agreementId = signedAgreementId(state);
+  const amount = parseMoney(command.amount, '/amount');
+  const { paymentCurrency } = currentTerms(state).terms;
+  if (amount.currency !== paymentCurrency) {
+    throw new DomainError(
+      'currency-mismatch',
+      `payments are in ${paymentCurrency}, not ${amount.currency}`,
+      '/amount/currency',
+    );
+  }
+  const open = [...state.obligations.values()]
+    .filter((o) => !o.reversed)
+    .map(openObligationOf)
+    .filter((o) => o.amountDue.amountMinor > o.amountPaid.amountMinor);
+  const named = command.intendedObligationIds ?? [];
+  named.forEach((obligationId, index) => {
+    if (!state.obligations.has(obligationId)) {
+      throw new DomainError(
+        'unknown-obligation',
+        `${obligationId} is not an obligation of this agreement`,
+        `/intendedObligationIds/${index}`,
+      );
+    }
+  });
+  const openIds = new Set(open.map((o) => o.obligationId));
+  const allocation = applyPayment(
+    {
+      amount,
+      receivedOn: businessDate(command.receivedOn, '/receivedOn'),
+      obligationIds: named.filter((id) => openIds.has(id)),
+    },
+    open,
+  );
+  const paymentId = command.idFor('PaymentReceived');
+  return [
+    emit(paymentId, 'PaymentReceived', {
+      ...(command.intendedObligationIds && {
+        intendedObligationIds: command.intendedObligationIds,
+      }),
+      agreementId,
+      amount: command.amount,
+      receivedOn: command.receivedOn,
+      payerPartyId: command.payerPartyId,
+      payeePartyId: command.payeePartyId,
+      reference: command.reference,
+    }),
+    emit(command.idFor('PaymentApplied'), 'PaymentApplied', {
+      agreementId,
+      paymentEventId: paymentId,
+      available: formatMoney(amount),
+      allocations: allocation.applications.map((a) => ({
+        obligationId: a.obligationId,
+        amount: formatMoney(a.amount),
+      })),
+      unapplied: formatMoney(allocation.unappliedCredit),
+    }),
+  ];
+}
