@@ -1,5 +1,5 @@
 import type { AgreementEvent } from '../../../src/domain/agreement/agreementEvent';
-import type { AgreementCommand } from '../../../src/domain/agreement/commands';
+import type { CommandOf } from '../../../src/domain/agreement/commands';
 import { decide } from '../../../src/domain/agreement/decide';
 import { initialState } from '../../../src/domain/agreement/agreementState';
 import { businessDate } from '../../../src/domain/dates';
@@ -9,7 +9,7 @@ import { context, idFor } from './agreementSpec';
 
 export const AGREEMENT_ID = foundingDeal.agreementId;
 
-export const sign = (): AgreementCommand => ({
+export const sign = (): CommandOf<'SignAgreement'> => ({
   type: 'SignAgreement',
   ...context(),
   terms: foundingDeal,
@@ -61,7 +61,7 @@ export const reportUsSales = (
   q: number,
   amount: string,
   key = `${year}Q${q}:`,
-): AgreementCommand => ({
+): CommandOf<'ReportNetSales'> => ({
   type: 'ReportNetSales',
   ...context(key),
   period: quarter(year, q),
