@@ -1,18 +1,18 @@
 import { businessDate } from '../dates';
 import { DomainError } from '../domainError';
 import { minimumRoyaltyYearRule } from '../royalties/minimumAnnualRoyalty';
-import { convertNetSales } from '../royalties/fxConversion';
 import { computeRoyaltyStatement } from '../royalties/royaltyStatement';
 import { periodLabel, salesPeriod, type SalesPeriod } from '../royalties/salesPeriod';
 import { sameTierYear, tierYearOf } from '../royalties/tierYear';
 import { salesMilestonesCrossed, type NetSalesPosition } from '../milestones/salesMilestones';
-import { add, formatMoney, money, parseMoney, type Money } from '../money';
+import { add, formatMoney, money, type Money } from '../money';
 import { dueOnOf } from '../payments/dueOn';
 import { emit, type AgreementEvent } from './agreementEvent';
 import type { AgreementState, ReportedNetSales, TermsVersion } from './agreementState';
 import type { CommandOf } from './commands';
 import { requireInForceOn, signedAgreementId } from './guards';
 import { milestoneTriggered } from './milestoneTriggered';
+import { productNetSalesOf } from './productNetSales';
 import { computationOf } from './royaltyAccruedData';
 import { requireLicensedProducts, royaltyReportFor, statementsBefore } from './royaltyReports';
 import { termsAt } from './termsAt';
@@ -133,18 +133,7 @@ function salesMilestones(
   const year = tierYearOf(rule, reported.period.from);
   const nothing = money(0n, terms.paymentCurrency);
   const salesOf = (report: Pick<ReportedNetSales, 'lines'>, productId: string): Money =>
-    report.lines
-      .filter((line) => line.productId === productId)
-      .map(
-        (line) =>
-          convertNetSales({
-            localNetSales: parseMoney(line.netSales),
-            exchangeRate: line.exchangeRate.localUnitsPerPaymentUnit,
-            paymentCurrency: terms.paymentCurrency,
-            rounding: terms.rounding,
-          }).netSales,
-      )
-      .reduce(add, nothing);
+    productNetSalesOf(terms, report, productId);
   const earlier = [...state.netSalesReports.values()];
   const inYear = (period: SalesPeriod) => sameTierYear(tierYearOf(rule, period.from), year);
   const positions: NetSalesPosition[] = terms.products

@@ -1,12 +1,227 @@
+import { businessDate, isBefore } from '../dates';
 import { DomainError } from '../domainError';
-import type { AgreementEvent } from './agreementEvent';
-import type { AgreementState } from './agreementState';
+import { formatMoney, money } from '../money';
+import { dueOnOf } from '../payments/dueOn';
+import { royaltyDifferences } from '../royalties/royaltyAdjustment';
+import { restateRoyalties } from '../royalties/royaltyRestatement';
+import type { RoyaltyReport } from '../royalties/royaltyReport';
+import { computeRoyaltyStatement } from '../royalties/royaltyStatement';
+import type { RoyaltyStatement } from '../royalties/royaltyStatementLine';
+import { periodLabel, salesPeriod } from '../royalties/salesPeriod';
+import { sameTierYear, tierYearOfPeriod } from '../royalties/tierYear';
+import { emit, type AgreementEvent } from './agreementEvent';
+import type { AgreementState, ReportedNetSales, TermsVersion } from './agreementState';
 import type { CommandOf } from './commands';
+import { requireInForceOn, signedAgreementId } from './guards';
+import { computationOf } from './royaltyAccruedData';
+import { requireLicensedProducts, royaltyReportFor, statementsBefore } from './royaltyReports';
+import { salesMilestonesOfRestatement } from './salesMilestonesOfRestatement';
+import type { RoyaltyClause } from './terms';
+import { termsAt } from './termsAt';
 
-/** Not built yet: refused with a stable code rather than half-applied. */
+/**
+ * A restatement: the corrected report of an already reported period, recorded as a new entry
+ * naming the report it corrects, then a RoyaltyAccrued for each statement line whose royalty
+ * changes, for the exact difference between the corrected royalty and what was accrued for that
+ * line so far (negative: a credit). With the cumulative method the later periods of the same tier
+ * year rest on the restated one, so they are recomputed too and accrue their own differences.
+ * Sales milestones the corrected sales first cross are triggered; a milestone already triggered
+ * stays triggered when the corrected sales fall back below its threshold (milestones are payable
+ * once, on first achievement, and are not refundable).
+ */
 export function restateNetSales(
-  _command: CommandOf<'RestateNetSales'>,
-  _state: AgreementState,
+  command: CommandOf<'RestateNetSales'>,
+  state: AgreementState,
 ): AgreementEvent[] {
-  throw new DomainError('not-implemented', 'restatements are not decided yet');
+  const agreementId = signedAgreementId(state);
+  const period = salesPeriod(
+    businessDate(command.period.from, '/period/from'),
+    businessDate(command.period.to, '/period/to'),
+    '/period',
+  );
+  requireInForceOn(state, period.from, '/period');
+  const restated = state.netSalesReports.get(periodLabel(period));
+  if (restated === undefined) {
+    throw new DomainError(
+      'period-not-reported',
+      `net sales of ${periodLabel(period)} were never reported: report them first`,
+      '/period',
+    );
+  }
+  if (restated.eventId !== command.restatesEventId) {
+    throw new DomainError(
+      'not-the-latest-report',
+      `the latest report of ${periodLabel(period)} is ${restated.eventId}: a restatement corrects that one`,
+      '/restatesEventId',
+    );
+  }
+  const version = termsAt(state, period.from);
+  const { terms } = version;
+  requireLicensedProducts(terms, command.lines);
+  const restatementId = command.idFor('NetSalesRestated');
+  const { type: _type, now: _now, actor: _actor, idFor, facts, ...fields } = command;
+  const restatement = emit(restatementId, 'NetSalesRestated', {
+    ...fields,
+    agreementId,
+    paymentCurrency: terms.paymentCurrency,
+  });
+  if (restatement.type !== 'NetSalesRestated') return [restatement];
+  const corrected: ReportedNetSales = {
+    eventId: restatementId,
+    period,
+    lines: restatement.data.lines,
+  };
+  return [
+    restatement,
+    ...terms.royalties.flatMap((clause) =>
+      royaltyDifferencesAccrued(state, version, clause, corrected, facts, idFor),
+    ),
+    ...salesMilestonesOfRestatement(state, corrected, idFor),
+  ];
+}
+
+function royaltyDifferencesAccrued(
+  state: AgreementState,
+  version: TermsVersion,
+  clause: RoyaltyClause,
+  corrected: ReportedNetSales,
+  facts: CommandOf<'RestateNetSales'>['facts'],
+  idFor: (key: string) => string,
+): AgreementEvent[] {
+  const { terms } = version;
+  const statementTerms = {
+    clause,
+    rounding: terms.rounding,
+    paymentCurrency: terms.paymentCurrency,
+  };
+  const tierYear = tierYearOfPeriod(clause.tierYear, corrected.period);
+  const later = [...state.netSalesReports.values()]
+    .filter(
+      (r) =>
+        isBefore(corrected.period.to, r.period.from) &&
+        sameTierYear(tierYearOfPeriod(clause.tierYear, r.period), tierYear),
+    )
+    .sort((a, b) => (isBefore(a.period.from, b.period.from) ? -1 : 1));
+  const recorded = state.netSalesReports.get(periodLabel(corrected.period));
+  if (recorded === undefined) return [];
+  const earlier = statementsBefore(state, terms, clause, corrected.period, facts);
+  const yearToDateBefore = earlier[earlier.length - 1]?.yearToDateAfter;
+  const reportOf = (reported: ReportedNetSales): RoyaltyReport =>
+    withAccruedLinesAsNoSales(state, clause, royaltyReportFor(state, clause, reported));
+  const reportsBefore = [recorded, ...later].map(reportOf);
+  const reportsAfter = [corrected, ...later].map(reportOf);
+  const accrued: RoyaltyStatement[] = [];
+  let yearToDate = yearToDateBefore;
+  for (const report of reportsBefore) {
+    const statement = computeRoyaltyStatement({
+      terms: statementTerms,
+      report,
+      facts,
+      ...(yearToDate && { yearToDate }),
+    });
+    accrued.push(statement);
+    yearToDate = statement.yearToDateAfter;
+  }
+  const restatement = restateRoyalties({
+    terms: statementTerms,
+    facts,
+    ...(yearToDateBefore && { yearToDateBefore }),
+    accrued,
+    reports: reportsAfter,
+  });
+  // Differences against what this agreement actually accrued for each line (every earlier
+  // accrual, restatement and reversal included), not against a recomputation: the two differ
+  // when the facts known today differ from those the original report was priced with.
+  const periods = new Set(reportsAfter.map((r) => periodLabel(r.period)));
+  const accruedLines = [...state.accruedRoyalties.values()].filter(
+    (line) => line.clauseId === clause.clauseId && periods.has(periodLabel(line.period)),
+  );
+  const differences = royaltyDifferences(
+    accruedLines,
+    restatement.statements.flatMap((s) => s.lines),
+    terms.paymentCurrency,
+  );
+  const thirdPartyOf = (label: string) => state.thirdPartyRoyalties.get(label);
+  return differences.map((difference) => {
+    const statement = restatement.statements.find(
+      (s) => periodLabel(s.period) === periodLabel(difference.period),
+    );
+    const line = statement?.lines.find(
+      (l) => l.productId === difference.productId && l.country === difference.country,
+    );
+    if (statement === undefined || line === undefined) {
+      // Every line accrued before is restated (as no sales when the report leaves it out).
+      throw new DomainError(
+        'restatement-line-missing',
+        `no restated line for ${difference.productId} in ${difference.country} in ${periodLabel(difference.period)}`,
+      );
+    }
+    const reported = difference.period.from === corrected.period.from ? corrected : undefined;
+    const source =
+      reported ?? later.find((r) => periodLabel(r.period) === periodLabel(difference.period));
+    const rateDate =
+      source?.lines.find((l) => l.productId === line.productId && l.country === line.country)
+        ?.exchangeRate.rateDate ?? difference.period.to;
+    const thirdParty = thirdPartyOf(periodLabel(difference.period));
+    return emit(
+      idFor(
+        `${corrected.eventId}:${clause.clauseId}:${periodLabel(difference.period)}:${line.productId}:${line.country}`,
+      ),
+      'RoyaltyAccrued',
+      {
+        agreementId: signedAgreementId(state),
+        termsEventId: version.termsEventId,
+        causedByEventId: corrected.eventId,
+        // The difference belongs to the period: owed (or credited) when that period's royalty was.
+        dueOn: dueOnOf(clause.payment, { periodEndsOn: difference.period.to }) ?? null,
+        clauseId: clause.clauseId,
+        period: difference.period,
+        productId: line.productId,
+        country: line.country,
+        computation: computationOf({
+          statement,
+          line,
+          clause,
+          rounding: terms.rounding,
+          paymentCurrency: terms.paymentCurrency,
+          rateDate,
+          ...(thirdParty && { thirdPartyReportEventId: thirdParty.eventId }),
+        }),
+        royalty: formatMoney(difference.restated),
+        previouslyAccrued: formatMoney(difference.accrued),
+        amount: formatMoney(difference.difference),
+      },
+    );
+  });
+}
+
+/**
+ * A line accrued for a period but left out of its (corrected) report is restated as no sales
+ * there, so that its statement line, with the whole computation, exists to credit it against.
+ */
+function withAccruedLinesAsNoSales(
+  state: AgreementState,
+  clause: RoyaltyClause,
+  report: RoyaltyReport,
+): RoyaltyReport {
+  const present = new Set(report.lines.map((l) => `${l.productId}|${l.country}`));
+  const missing = [...state.accruedRoyalties.values()].filter(
+    (line) =>
+      line.clauseId === clause.clauseId &&
+      periodLabel(line.period) === periodLabel(report.period) &&
+      !present.has(`${line.productId}|${line.country}`),
+  );
+  if (missing.length === 0) return report;
+  return {
+    ...report,
+    lines: [
+      ...report.lines,
+      ...missing.map((line) => ({
+        productId: line.productId,
+        country: line.country,
+        localNetSales: money(0n, line.royalty.currency),
+        exchangeRate: '1',
+      })),
+    ],
+  };
 }

@@ -188,15 +188,4 @@ describe('the agreement’s rules', () => {
     expect(applied?.data.allocations).toHaveLength(1);
     expect(applied?.data.unapplied).toEqual(usd('1500000.00'));
   });
-
-  it('refuses to decide a restatement for now, rather than half-applying it', () => {
-    given(...signed())
-      .when({
-        ...reportUsSales(2015, 1, '1.00'),
-        type: 'RestateNetSales',
-        restatesEventId: idFor('x'),
-        reason: 'audit',
-      })
-      .thenFails('not-implemented');
-  });
 });
