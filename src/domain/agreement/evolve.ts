@@ -189,6 +189,15 @@ function apply(state: AgreementState, event: AgreementEvent): AgreementState {
       const next = updateObligation(state, event.data.obligationId, (o) => ({
         ...o,
         disputed: add(o.disputed, amount),
+        disputes: [
+          ...o.disputes,
+          {
+            disputeEventId: event.eventId,
+            amount,
+            disputedOn: businessDate(event.data.disputedOn),
+            resolvedOn: null,
+          },
+        ],
       }));
       return {
         ...next,
@@ -204,6 +213,11 @@ function apply(state: AgreementState, event: AgreementEvent): AgreementState {
       const next = updateObligation(state, dispute.obligationId, (o) => ({
         ...o,
         disputed: subtract(o.disputed, dispute.amount),
+        disputes: o.disputes.map((d) =>
+          d.disputeEventId === event.data.disputeEventId
+            ? { ...d, resolvedOn: businessDate(event.data.resolvedOn) }
+            : d,
+        ),
       }));
       const openDisputes = new Map(next.openDisputes);
       openDisputes.delete(event.data.disputeEventId);
@@ -310,6 +324,7 @@ function created(
     waived: nothing,
     payments: [],
     disputed: nothing,
+    disputes: [],
     dueOn: data.dueOn === null ? null : businessDate(data.dueOn),
     payment: clause?.payment ?? null,
     arisesOn: details.arisesOn,

@@ -12,6 +12,14 @@ export interface AppliedPayment {
   readonly amount: Money;
 }
 
+/** A dispute of part of an obligation, as raised and (once) resolved: days late interest skips. */
+export interface DisputeInterval {
+  readonly disputeEventId: string;
+  readonly amount: Money;
+  readonly disputedOn: BusinessDate;
+  readonly resolvedOn: BusinessDate | null;
+}
+
 /**
  * One money obligation of the agreement, as its events made it. Its id is the id of the event
  * that created it; nothing here is ever overwritten by a correction, only added to.
@@ -30,6 +38,8 @@ export interface Obligation {
   readonly payments: readonly AppliedPayment[];
   /** The part under an open dispute. */
   readonly disputed: Money;
+  /** Every dispute raised on it, open or resolved, in the order raised. */
+  readonly disputes: readonly DisputeInterval[];
   /** Null until the notice or invoice its payment term counts from is given. */
   readonly dueOn: BusinessDate | null;
   readonly payment: PaymentTerm | null;
