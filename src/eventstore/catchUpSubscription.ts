@@ -40,6 +40,9 @@ export function catchUpSubscription(
         retryMs = RETRY_INITIAL_MS;
       } catch (error) {
         if (abort.signal.aborted) return;
+        // Only an unreachable store is worth waiting for; anything else (a missing table, a
+        // record that cannot be decoded, a closed store) would fail forever: end and say so.
+        if (!isRetryable(error)) throw error;
         source.logger.warn(
           { err: error, position, retryMs },
           'subscription cannot read the log; retrying',
@@ -73,6 +76,10 @@ export function catchUpSubscription(
       await finished.catch(() => undefined);
     },
   };
+}
+
+function isRetryable(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'store-unavailable';
 }
 
 function sleep(ms: number, abort: AbortSignal): Promise<void> {

@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../../src/eventstore/errors';
 import pino from 'pino';
 import { catchUpSubscription, type CatchUpSource } from '../../src/eventstore/catchUpSubscription';
 import type {
@@ -65,7 +66,7 @@ class FakeLog implements CatchUpSource {
     if (this.hold) await this.hold;
     if (this.failingReads > 0) {
       this.failingReads -= 1;
-      throw new Error('database is locked');
+      throw new StoreUnavailableError('database is locked');
     }
     const batch = this.events.filter((event) => event.globalPosition > after).slice(0, maxCount);
     this.afterRead?.(batch);
@@ -199,6 +200,20 @@ describe('catchUpSubscription', () => {
       log.write(1);
       await until(() => reader.batches.length === 2, 'the unsignalled event is delivered');
       expect(reader.batches).toEqual([[1], [2]]);
+    });
+  });
+
+  describe('when the log cannot be read for good', () => {
+    it('ends with the error instead of retrying forever', async () => {
+      const log = new FakeLog(3);
+      const broken = new Error('relation "events" does not exist');
+      log.readAll = async () => Promise.reject(broken);
+      const subscription = catchUpSubscription(log, {
+        after: 0,
+        handle: async () => Promise.resolve(),
+      });
+      await expect(subscription.finished).rejects.toBe(broken);
+      expect(subscription.position).toBe(0);
     });
   });
 

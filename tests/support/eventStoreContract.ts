@@ -722,6 +722,31 @@ export function eventStoreContract(
     });
 
     describe('closing', () => {
+      it('lets a subscriber that appends, as a policy does, finish before appends are refused', async () => {
+        const closing = await harness.open({ pollIntervalMs: A_MINUTE_MS });
+        const source = streamName('product');
+        const derived = streamName();
+        let reacting!: () => void;
+        const handlerStarted = new Promise<void>((resolve) => (reacting = resolve));
+        const subscription = closing.subscribe({
+          after: await closing.headPosition(),
+          handle: async (batch) => {
+            for (const event of batch.filter((recorded) => recorded.streamId === source)) {
+              reacting();
+              await new Promise((resolve) => setTimeout(resolve, 50));
+              await closing.append(derived, [newEvent({ causedBy: event.eventId })], {
+                expectedVersion: 'any',
+              });
+            }
+          },
+        });
+        await closing.append(source, [newEvent()], { expectedVersion: 'no-stream' });
+        await handlerStarted;
+        await closing.close();
+        await expect(subscription.finished).resolves.toBeUndefined();
+        expect(await store.readStream(derived)).toHaveLength(1);
+      });
+
       it('finishes pending appends, stops subscriptions and refuses further work', async () => {
         const closing = await harness.open({ pollIntervalMs: A_MINUTE_MS });
         const stream = streamName();

@@ -209,9 +209,10 @@ export class KurrentDbEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Subscribers first: a handler may still append (policies do), and must be let finish.
+    await this.subscriptions.stopAll();
     this.closed = true;
     await this.appender.drain();
-    await this.subscriptions.stopAll();
     await this.listener?.close();
     await this.client.dispose();
   }

@@ -41,13 +41,16 @@ export interface PostgresEventStoreOptions {
 }
 
 const NOTIFY_CHANNEL = 'obligations_events_appended';
+// The transaction-level advisory lock that makes appends one at a time (a namespace of its own,
+// apart from the read store's leases). Released at commit, after the commit is visible.
+const APPEND_LOCK_KEY = [764_020, 1];
 // pg_advisory_lock key that serialises migrations between processes starting together.
 const MIGRATION_LOCK_KEY = 7_310_245_518_233_401;
 
 /**
- * The shared SQL store. Appends take `LOCK TABLE events IN EXCLUSIVE MODE` (readers are not
- * blocked) and number events max+1 under it, so positions are dense and a transaction can only
- * commit after every lower position is visible. A plain sequence would not do: a lower number can
+ * The shared SQL store. Appends take one transaction-level advisory lock (readers are not blocked,
+ * and unlike a table lock it does not fight autovacuum) and number events max+1 under it, so
+ * positions are dense and a transaction can only commit after every lower position is visible. A plain sequence would not do: a lower number can
  * commit after a higher one has been read, and a catch-up reader would skip it forever. The lock
  * costs one writer at a time per database; grouped commits (one transaction for all appends that
  * arrive together) make that one writer fast. See README, "Ordering on PostgreSQL".
@@ -158,9 +161,10 @@ export class PostgresEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Subscribers first: a handler may still append (policies do), and must be let finish.
+    await this.subscriptions.stopAll();
     this.closed = true;
     await this.committer.drain();
-    await this.subscriptions.stopAll();
     await this.listener?.close();
     await this.pool.end();
   }
@@ -179,9 +183,13 @@ export class PostgresEventStore implements EventStore {
     try {
       outcomes = await this.inTransaction((client) => this.writeBatch(client, requests));
     } catch (error) {
-      // The whole transaction failed and wrote nothing. Retry each append alone so that one bad
-      // append does not fail the others (a lost connection will fail them all again, honestly).
-      if (requests.length === 1) return [{ ok: false, error: unavailableOr(error) }];
+      // The whole transaction failed and wrote nothing. A lost server fails every append at once
+      // (retrying each alone would make each wait for a connection in turn); any other error is
+      // retried append by append so that one bad append does not fail the others.
+      if (requests.length === 1 || isConnectionError(error)) {
+        const failure = unavailableOr(error);
+        return requests.map(() => ({ ok: false, error: failure }));
+      }
       outcomes = [];
       for (const request of requests) {
         try {
@@ -227,7 +235,7 @@ export class PostgresEventStore implements EventStore {
     client: pg.PoolClient,
     requests: readonly AppendRequest[],
   ): Promise<Outcome<AppendResult>[]> {
-    await client.query('LOCK TABLE events IN EXCLUSIVE MODE');
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', APPEND_LOCK_KEY);
     const streamIds = [...new Set(requests.map((request) => request.streamId))];
     const eventIds = [
       ...new Set(requests.flatMap((request) => request.events.map((event) => event.eventId))),

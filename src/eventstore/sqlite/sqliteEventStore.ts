@@ -157,7 +157,12 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
-    return this.statements.readAll.all(options.after, options.maxCount).map(toRecordedEvent);
+    try {
+      return this.statements.readAll.all(options.after, options.maxCount).map(toRecordedEvent);
+    } catch (error) {
+      // A lock held too long by another process is worth waiting for (subscriptions retry it).
+      throw unavailableOr(error);
+    }
   }
 
   async headPosition(): Promise<number> {
@@ -178,9 +183,10 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Subscribers first: a handler may still append (policies do), and must be let finish.
+    await this.subscriptions.stopAll();
     this.closed = true;
     await this.committer.drain();
-    await this.subscriptions.stopAll();
     this.walWatcher?.close();
     this.db.close();
   }
@@ -220,7 +226,11 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       // Something unexpected (disk full, I/O error) failed the whole transaction: nothing of it
       // was written. Retry each append alone so that one bad append does not fail the others.
-      if (requests.length === 1) return [{ ok: false, error: unavailableOr(error) }];
+      // A lock held elsewhere, a full disk or an I/O error fails every append at once: retrying
+      // each alone would block the event loop for a busy timeout per append.
+      const failure = unavailableOr(error);
+      if (requests.length === 1 || failure !== error)
+        return requests.map(() => ({ ok: false, error: failure }));
       return requests.map((request) => {
         try {
           return this.db.transaction(() => this.writeBatch([request])).immediate()[0]!;

@@ -138,7 +138,18 @@ describeWithPostgres('PostgreSQL global order under concurrent writers', () => {
     const slow = slowWriter.append('agreement-slow', [newEvent({ slow: true })], {
       expectedVersion: 'any',
     });
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the slow one holds its position now
+    // Wait until the slow append sleeps inside its transaction, holding its position.
+    const deadline = Date.now() + 5_000;
+    while (
+      (
+        await database.admin(
+          "SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()",
+        )
+      ).length === 0
+    ) {
+      if (Date.now() > deadline) throw new Error('the slow append never started sleeping');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     const fast = fastWriter.append('agreement-fast', [newEvent({ slow: false })], {
       expectedVersion: 'any',
     });
