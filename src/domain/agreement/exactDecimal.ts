@@ -1,25 +1,23 @@
-import { formatDecimal, ratio, type Ratio } from '../ratio';
-import { roundToInteger } from '../rounding';
-
-/** Decimals shown when an exact value has no finite decimal expansion (a country's share of a slice). */
-const SHOWN_DECIMALS = 12;
+import { formatDecimal, type Ratio } from '../ratio';
 
 /**
- * An exact value as a decimal string for an event's unrounded, explanatory fields: exactly when it
- * has a finite decimal expansion, else to 12 decimals (half-even). The amounts owed never depend
- * on these strings: they are the rounded lines.
+ * An exact value for an event's unrounded, explanatory fields, never rounded: a decimal string
+ * when it has a finite decimal expansion (`"1234.5678"`), else the fraction in lowest terms
+ * (`"1000000/3"`), as a country's share of a marginal tier slice can be. The amounts owed never
+ * depend on these strings: they are the rounded lines.
  */
 export function exactDecimal(value: Ratio): string {
-  let decimals = 0;
-  let scale = 1n;
-  while (decimals <= SHOWN_DECIMALS) {
-    if ((value.numerator * scale) % value.denominator === 0n) return formatDecimal(value, decimals);
-    decimals += 1;
-    scale *= 10n;
+  let rest = value.denominator;
+  let twos = 0;
+  let fives = 0;
+  while (rest % 2n === 0n) {
+    rest /= 2n;
+    twos += 1;
   }
-  const scaled = ratio(value.numerator * 10n ** BigInt(SHOWN_DECIMALS), value.denominator);
-  return formatDecimal(
-    ratio(roundToInteger(scaled, 'half-even'), 10n ** BigInt(SHOWN_DECIMALS)),
-    SHOWN_DECIMALS,
-  );
+  while (rest % 5n === 0n) {
+    rest /= 5n;
+    fives += 1;
+  }
+  if (rest !== 1n) return `${value.numerator}/${value.denominator}`;
+  return formatDecimal(value, Math.max(twos, fives));
 }

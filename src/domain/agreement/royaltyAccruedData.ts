@@ -48,27 +48,34 @@ export function computationOf(input: {
     yearToDateNetSalesBefore: formatMoney(line.productNetSalesBefore),
     yearToDateNetSalesAfter: formatMoney(line.productNetSalesAfter),
     tierSlices: line.tierSlices.map((slice) => {
+      const bands = { fromAmount: formatMoney(slice.from), toAmount: formatMoney(slice.to) };
+      const royaltyExact = exactDecimal(majorOf(slice.royalty));
+      if (slice.kind === 'true-up') {
+        // The year's earlier sales, repriced at the change of rate.
+        return {
+          kind: 'true-up' as const,
+          ...bands,
+          rateChangePercent: percentOf(slice.rate),
+          netSalesExact: exactDecimal(
+            isZero(slice.rate) ? ratio(0n) : divide(majorOf(slice.royalty), slice.rate),
+          ),
+          royaltyExact,
+        };
+      }
+      // The line's share of the slice: its sales x the slice's width / the product's sales.
       const width = slice.to.amountMinor - slice.from.amountMinor;
-      const sliceSales =
-        slice.kind === 'sales'
-          ? productSales === 0n
-            ? line.royaltyBearingNetSales
-            : money(
-                ratio(line.royaltyBearingNetSales.amountMinor * width, productSales).numerator ===
-                  0n
-                  ? 0n
-                  : roundedShare(line.royaltyBearingNetSales.amountMinor * width, productSales),
-                paymentCurrency,
-              )
-          : isZero(slice.rate)
-            ? nothing
-            : fromMajorUnits(divide(majorOf(slice.royalty), slice.rate), paymentCurrency, rounding);
+      const sharedMinor =
+        productSales === 0n
+          ? ratio(line.royaltyBearingNetSales.amountMinor)
+          : ratio(line.royaltyBearingNetSales.amountMinor * width, productSales);
       return {
-        fromAmount: formatMoney(slice.from),
-        toAmount: formatMoney(slice.to),
+        kind: 'sales' as const,
+        ...bands,
         ratePercent: percentOf(slice.rate),
-        netSales: formatMoney(sliceSales),
-        royaltyExact: exactDecimal(majorOf(slice.royalty)),
+        netSalesExact: exactDecimal(
+          majorOf({ amountMinor: sharedMinor, currency: paymentCurrency }),
+        ),
+        royaltyExact,
       };
     }),
     royaltyBeforeReductions: formatMoney(round(line.royaltyBeforeReductions)),
@@ -101,12 +108,4 @@ export function computationOf(input: {
     }),
     roundingMode: rounding,
   };
-}
-
-/** a / b to the nearest integer, halves away from zero (for display only). */
-function roundedShare(a: bigint, b: bigint): bigint {
-  const negative = a < 0n !== b < 0n;
-  const [x, y] = [a < 0n ? -a : a, b < 0n ? -b : b];
-  const quotient = (2n * x + y) / (2n * y);
-  return negative ? -quotient : quotient;
 }

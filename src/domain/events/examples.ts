@@ -330,11 +330,12 @@ export const EVENT_EXAMPLES: { readonly [Type in EventType]: EventDataInput<Type
       yearToDateNetSalesAfter: usd('40000000.00'),
       tierSlices: [
         {
+          kind: 'sales',
           fromAmount: usd('0.00'),
           toAmount: usd('250000000.00'),
           ratePercent: '3',
-          netSales: usd('10000000.00'),
-          royaltyExact: '300000.00',
+          netSalesExact: '10000000',
+          royaltyExact: '300000',
         },
       ],
       royaltyBeforeReductions: usd('300000.00'),
@@ -459,6 +460,23 @@ export const NET_SALES_REPORTED_V1_EXAMPLE = {
   ],
 };
 
+/**
+ * RoyaltyAccrued as version 1 stored it: slices without a kind, their net sales rounded to the
+ * cent. Upcast, it is the version 2 example.
+ */
+export const ROYALTY_ACCRUED_V1_EXAMPLE = {
+  ...EVENT_EXAMPLES.RoyaltyAccrued,
+  computation: {
+    ...EVENT_EXAMPLES.RoyaltyAccrued.computation,
+    tierSlices: EVENT_EXAMPLES.RoyaltyAccrued.computation.tierSlices.map(
+      ({ kind: _kind, netSalesExact: _exact, ...slice }) => ({
+        ...slice,
+        netSales: usd('10000000.00'),
+      }),
+    ),
+  },
+};
+
 /** Examples of the older versions of events, shown in docs/events.md with their upcasting. */
 export const OLDER_VERSION_EXAMPLES: readonly {
   readonly type: EventType;
@@ -477,5 +495,18 @@ export const OLDER_VERSION_EXAMPLES: readonly {
       '(exactly 1 for the payment currency) onto the line, with the report’s rate date; a line ' +
       'whose currency has no rate makes the stored event invalid, pointing at that line.',
     data: NET_SALES_REPORTED_V1_EXAMPLE,
+  },
+  {
+    type: 'RoyaltyAccrued',
+    schemaVersion: 1,
+    description:
+      'Version 1 wrote each tier slice’s `netSales` rounded to the cent, and the unrounded shares ' +
+      'of a slice to 12 decimals where they have no finite decimal; its `ratePercent` could not ' +
+      'be negative, so a whole-sales true-up into a lower band could not be written. Version 2 ' +
+      'gives each slice its `kind` (`sales` or `true-up`, a signed `rateChangePercent`) and exact ' +
+      '`netSalesExact` (a fraction when needed). The upcaster infers the kind (under whole-sales ' +
+      'bands the first slice spanning the year before to the year after is the sales, the others ' +
+      'true-ups; under marginal tiers every slice is sales) and keeps the stored, rounded net sales.',
+    data: ROYALTY_ACCRUED_V1_EXAMPLE,
   },
 ];

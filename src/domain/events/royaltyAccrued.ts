@@ -1,21 +1,54 @@
 import { z } from 'zod';
 import { periodField } from './dateField';
-import { exactAmountField, percentField } from './decimalField';
-import { defineEvent } from './eventDefinition';
+import { exactAmountField, percentField, signedPercentField } from './decimalField';
+import { defineEvent, defineUpcaster } from './eventDefinition';
 import { clauseIdField, eventIdField, productIdField } from './idFields';
 import { minorUnits, moneyField, nonNegativeMoneyField, requireCurrency } from './moneyField';
 import { exchangeRateField } from './netSalesLines';
 import { obligationFields } from './obligationFields';
 import { countryField } from './placeFields';
 
-const tierSliceField = z.strictObject({
+const bandFields = {
   fromAmount: nonNegativeMoneyField.describe('where the band starts (tier year’s net sales)'),
   toAmount: nonNegativeMoneyField.nullable().describe('where it ends; null for the top band'),
-  ratePercent: percentField.describe('the band’s royalty rate'),
-  netSales: moneyField.describe('the part of the line’s net sales charged in this band'),
+};
+
+const exactSliceFields = {
+  netSalesExact: exactAmountField.describe(
+    'the part of the line’s net sales charged, unrounded, in major units of the payment currency (a fraction when a country’s share of the slice has no finite decimal)',
+  ),
   royaltyExact: exactAmountField.describe(
     'net sales × rate, unrounded, in major units of the payment currency',
   ),
+};
+
+const tierSliceField = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('sales').describe('the period’s sales in one band, at its rate'),
+    ...bandFields,
+    ratePercent: percentField.describe('the band’s royalty rate'),
+    ...exactSliceFields,
+  }),
+  z.strictObject({
+    kind: z
+      .literal('true-up')
+      .describe(
+        'whole-sales bands: the year’s earlier sales repriced because the year’s total moved into another band',
+      ),
+    ...bandFields,
+    rateChangePercent: signedPercentField.describe(
+      'the new band’s rate less the old one’s: negative when the year’s total fell into a lower band (returns), a credit',
+    ),
+    ...exactSliceFields,
+  }),
+]);
+
+/** Version 1 slices: no kind, a rate of 0 to 100%, and the slice's net sales rounded to the cent. */
+const tierSliceV1Field = z.strictObject({
+  ...bandFields,
+  ratePercent: percentField,
+  netSales: moneyField,
+  royaltyExact: exactAmountField,
 });
 
 const reductionField = z.discriminatedUnion('kind', [
@@ -39,41 +72,92 @@ const reductionField = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const computationField = z
-  .strictObject({
-    netSalesLocal: moneyField.describe('the line’s net sales in the local currency, as reported'),
-    exchangeRate: exchangeRateField,
-    netSales: moneyField.describe(
-      'converted to the payment currency and rounded (local ÷ localUnitsPerPaymentUnit)',
-    ),
-    validClaim: z
-      .boolean()
-      .describe('whether a Valid Claim covered the product there: which tiers applied'),
-    tierModel: z
-      .enum(['marginal', 'whole-sales'])
-      .describe('marginal: each band’s slice at its rate; whole-sales: one rate for all'),
-    tierYear: periodField.describe('the tier year the cumulative sales are counted in'),
-    yearToDateNetSalesBefore: moneyField.describe('the tier year’s net sales before this line'),
-    yearToDateNetSalesAfter: moneyField.describe('… and including it'),
-    tierSlices: z.array(tierSliceField).describe('how the line’s net sales fell into the bands'),
-    royaltyBeforeReductions: moneyField.describe(
-      'round(R(year to date after)) − round(R(year to date before)): the cumulative method',
-    ),
-    reductions: z.array(reductionField).describe('in the order the contract applies them'),
-    roundingMode: z
-      .enum(['half-up', 'half-even'])
-      .describe('the agreement’s rounding mode, applied once per line'),
-  })
-  .describe('how the royalty was computed, step by step, for auditors');
+const computationFieldOf = <Slice extends z.ZodType>(sliceField: Slice) =>
+  z
+    .strictObject({
+      netSalesLocal: moneyField.describe('the line’s net sales in the local currency, as reported'),
+      exchangeRate: exchangeRateField,
+      netSales: moneyField.describe(
+        'converted to the payment currency and rounded (local ÷ localUnitsPerPaymentUnit)',
+      ),
+      validClaim: z
+        .boolean()
+        .describe('whether a Valid Claim covered the product there: which tiers applied'),
+      tierModel: z
+        .enum(['marginal', 'whole-sales'])
+        .describe('marginal: each band’s slice at its rate; whole-sales: one rate for all'),
+      tierYear: periodField.describe('the tier year the cumulative sales are counted in'),
+      yearToDateNetSalesBefore: moneyField.describe('the tier year’s net sales before this line'),
+      yearToDateNetSalesAfter: moneyField.describe('… and including it'),
+      tierSlices: z.array(sliceField).describe('how the line’s net sales fell into the bands'),
+      royaltyBeforeReductions: moneyField.describe(
+        'round(R(year to date after)) − round(R(year to date before)): the cumulative method',
+      ),
+      reductions: z.array(reductionField).describe('in the order the contract applies them'),
+      roundingMode: z
+        .enum(['half-up', 'half-even'])
+        .describe('the agreement’s rounding mode, applied once per line'),
+    })
+    .describe('how the royalty was computed, step by step, for auditors');
+
+const computationField = computationFieldOf(tierSliceField);
+
+const royaltyAccruedV1Schema = z.strictObject({
+  ...obligationFields,
+  causedByEventId: eventIdField,
+  clauseId: clauseIdField,
+  period: periodField,
+  productId: productIdField,
+  country: countryField,
+  computation: computationFieldOf(tierSliceV1Field),
+  royalty: moneyField,
+  previouslyAccrued: moneyField,
+  amount: moneyField,
+});
+
+/**
+ * Version 1 wrote a slice's net sales rounded to the cent and its unrounded shares to 12 decimals,
+ * and had no room for a true-up at a lower rate. Its slices get their kind (under whole-sales
+ * bands, the first slice spanning the year before to the year after is the period's sales, the
+ * others are true-ups) and their net sales as stored (rounded: version 1 kept nothing finer).
+ */
+const upcastV1 = defineUpcaster({
+  fromVersion: 1,
+  schema: royaltyAccruedV1Schema,
+  upcast: (v1) => ({
+    ...v1,
+    computation: {
+      ...v1.computation,
+      tierSlices: v1.computation.tierSlices.map(({ netSales, ratePercent, ...slice }, index) => {
+        const sales =
+          v1.computation.tierModel === 'marginal' ||
+          (index === 0 &&
+            slice.fromAmount.amount === v1.computation.yearToDateNetSalesBefore.amount &&
+            slice.toAmount?.amount === v1.computation.yearToDateNetSalesAfter.amount);
+        return sales
+          ? { kind: 'sales', ...slice, ratePercent, netSalesExact: netSales.amount }
+          : {
+              kind: 'true-up',
+              ...slice,
+              rateChangePercent: ratePercent,
+              netSalesExact: netSales.amount,
+            };
+      }),
+    },
+  }),
+});
 
 export const royaltyAccrued = defineEvent({
   type: 'RoyaltyAccrued',
+  schemaVersion: 2,
+  upcasters: [upcastV1],
   streams: ['agreement'],
   meaning:
     'A royalty statement line (product × country × period) accrued from a net sales report: ' +
     'an obligation due N days after the period end. It shows the whole computation: the FX ' +
     'conversion (rounded), the tier slices with their rates, the reductions in the contract’s ' +
-    'order and the rounding mode. From a restatement, `amount` is the exact difference between ' +
+    'order and the rounding mode, every unrounded step exact (a fraction where it has no finite ' +
+    'decimal). From a restatement, `amount` is the exact difference between ' +
     'the corrected royalty and what was accrued before for the same line (negative: a credit).',
   schema: z
     .strictObject({
@@ -101,7 +185,6 @@ export const royaltyAccrued = defineEvent({
         [['computation', 'yearToDateNetSalesAfter'], computation.yearToDateNetSalesAfter],
         [['computation', 'royaltyBeforeReductions'], computation.royaltyBeforeReductions],
         ...computation.tierSlices.flatMap((slice, index) => [
-          [['computation', 'tierSlices', index, 'netSales'], slice.netSales] as const,
           [['computation', 'tierSlices', index, 'fromAmount'], slice.fromAmount] as const,
           [['computation', 'tierSlices', index, 'toAmount'], slice.toAmount ?? undefined] as const,
         ]),

@@ -250,7 +250,7 @@ describe('rules across fields', () => {
       previouslyAccrued: usd('290000.00'),
       amount: usd('-30000.00'),
     };
-    expect(parseEventData('RoyaltyAccrued', 1, credit).data).toEqual(credit);
+    expect(parseEventData('RoyaltyAccrued', 2, credit).data).toEqual(credit);
   });
 
   it('accepts a partial allocation that leaves the rest of the payment as a credit', () => {
