@@ -9,8 +9,10 @@ import { obligationFields } from './obligationFields';
 import { countryField } from './placeFields';
 
 const bandFields = {
-  fromAmount: nonNegativeMoneyField.describe('where the band starts (tier year’s net sales)'),
-  toAmount: nonNegativeMoneyField.nullable().describe('where it ends; null for the top band'),
+  fromAmount: moneyField.describe(
+    'where the slice starts in the tier year’s net sales (negative after returns exceed sales)',
+  ),
+  toAmount: moneyField.nullable().describe('where it ends; null for the top band'),
 };
 
 const exactSliceFields = {
