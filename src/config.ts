@@ -208,7 +208,7 @@ function parseStoreUrl(value: string): StoreLocation | null {
 export function redactPassword(value: string): string {
   return value
     .replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:).*@/i, '$1***@')
-    .replace(/([?&]password=)[^&#]*/gi, '$1***');
+    .replace(/([?&](?:ssl)?password=)[^&#]*/gi, '$1***');
 }
 
 /** Where the events (or the read models) live, safe to log. */

@@ -22,6 +22,8 @@ export function createLogger(options: LoggerOptions): Logger {
         censor: '[redacted]',
       },
     },
-    options.destination,
+    // Synchronous writes: the last lines before an exit (shutdown completed, cannot start) must
+    // not be lost in a buffer when the process ends.
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }

@@ -58,18 +58,6 @@ async function start(config: Config, logger: Logger): Promise<void> {
       throw error;
     },
   );
-  const { port } = server.address() as AddressInfo;
-  logger.info(
-    {
-      port,
-      host: config.host,
-      role: config.role,
-      store: describeStore(config.store),
-      readStore: describeStore(config.readStore),
-    },
-    'listening',
-  );
-
   const { shutdownTimeoutMs } = config;
   // Workers stop before the stores they write through close.
   const resources = [...(workers ? [{ close: () => workers.stop() }] : []), store, readStore];
@@ -86,6 +74,19 @@ async function start(config: Config, logger: Logger): Promise<void> {
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+
+  // Logged once the signal handlers are in place: whoever waits for this line may stop us at once.
+  const { port } = server.address() as AddressInfo;
+  logger.info(
+    {
+      port,
+      host: config.host,
+      role: config.role,
+      store: describeStore(config.store),
+      readStore: describeStore(config.readStore),
+    },
+    'listening',
+  );
 }
 
 /** One line on stderr, no stack trace, and a sysexits code that says what kind of failure. */

@@ -1,5 +1,10 @@
 import { ConfigError } from './config';
-import { StoreStartupError, type StoreStartupReason } from './eventstore/errors';
+import {
+  StoreStartupError,
+  StoreUnavailableError,
+  type StoreStartupReason,
+} from './eventstore/errors';
+import { SchemaMismatchError } from './eventstore/migration';
 
 /** sysexits.h: supervisors and scripts can tell "fix the config" from "try again later". */
 export const EXIT_CODES = {
@@ -30,6 +35,12 @@ export interface StartupFailure {
 export function startupFailureOf(error: unknown): StartupFailure {
   if (error instanceof ConfigError) {
     return failure(EXIT_CODES.config, `invalid configuration: ${error.message}`);
+  }
+  if (error instanceof SchemaMismatchError) {
+    return failure(EXIT_CODES.config, error.message);
+  }
+  if (error instanceof StoreUnavailableError) {
+    return failure(EXIT_CODES.unavailable, error.message);
   }
   if (error instanceof StoreStartupError) {
     return failure(EXIT_CODE_BY_STORE_REASON[error.reason], error.message);

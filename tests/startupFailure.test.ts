@@ -1,3 +1,5 @@
+import { StoreUnavailableError } from '../src/eventstore/errors';
+import { SchemaMismatchError } from '../src/eventstore/migration';
 import { ConfigError } from '../src/config';
 import { StoreStartupError, type StoreStartupReason } from '../src/eventstore/errors';
 import { startupFailureOf } from '../src/startupFailure';
@@ -33,6 +35,20 @@ describe('startupFailureOf', () => {
       reason:
         'port 3000 on 0.0.0.0 is already in use; stop the other process or set PORT to a free port',
     });
+  });
+
+  it('exits 78 when a read model’s schema was written by another build', () => {
+    const failure = startupFailureOf(
+      new SchemaMismatchError('schema migration 1 (audit trail) differs'),
+    );
+    expect(failure).toEqual({ exitCode: 78, reason: 'schema migration 1 (audit trail) differs' });
+  });
+
+  it('exits 69 when a store stops answering while the service starts', () => {
+    expect(
+      startupFailureOf(new StoreUnavailableError('PostgreSQL is unavailable: connection refused'))
+        .exitCode,
+    ).toBe(69);
   });
 
   it('exits 70 (EX_SOFTWARE) on anything else, in one line', () => {

@@ -18,6 +18,7 @@ export async function openReadStore(config: SqlStoreConfig, logger: Logger): Pro
         connectionString: config.connectionString,
         logger,
         poolSize: config.poolSize,
+        connectTimeoutMs: config.connectTimeoutMs,
       });
     default: {
       const _exhaustive: never = config;

@@ -3,6 +3,7 @@ import type { Projection } from '../../projections/projection';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/eventStore';
 import type { Lease, ReadStore } from '../readstore/readStore';
 import { advanceCheckpoint, readCheckpoint } from './checkpoints';
+import { LeaseLostError } from '../readstore/leaseLostError';
 
 export interface ProjectionWorkerOptions {
   readonly projection: Projection;
@@ -83,11 +84,16 @@ export class ProjectionWorker {
       try {
         await this.lead(lease, log);
       } catch (error) {
-        failed = true;
-        log.error(
-          { err: error, retryMs: this.failureBackoffMs },
-          'projection stopped; it resumes from its checkpoint',
-        );
+        if (error instanceof LeaseLostError || error instanceof CheckpointMovedError) {
+          // Another process leads now: the normal end of this one's term, not a failure.
+          log.warn({ err: error }, 'another process leads the projection now');
+        } else {
+          failed = true;
+          log.error(
+            { err: error, retryMs: this.failureBackoffMs },
+            'projection stopped; it resumes from its checkpoint',
+          );
+        }
       } finally {
         this.leading = false;
         await lease.release();

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { EventStoreError, StoreStartupError, StoreUnavailableError } from '../errors';
 import { SchemaMismatchError } from '../migration';
 
@@ -57,5 +58,20 @@ export function describeServer(connectionString: string): string {
     return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
   } catch {
     return 'the configured server';
+  }
+}
+
+/** Start-up: retries a server that refuses connections (a container still booting) until `timeoutMs`. */
+export async function connectWithRetry(pool: pg.Pool, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 2_000)) {
+    try {
+      const client = await pool.connect();
+      client.release();
+      return;
+    } catch (error) {
+      if (!isConnectionError(error) || Date.now() + delayMs > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
   }
 }

@@ -27,7 +27,7 @@ import { WakeSignal } from '../wakeSignal';
 import { postgresMigrations } from './migrations';
 import { pgTypes } from './pgTypes';
 import { PostgresListener } from './postgresListener';
-import { isConnectionError, startupError, unavailableOr } from './pgErrors';
+import { connectWithRetry, isConnectionError, startupError, unavailableOr } from './pgErrors';
 
 export interface PostgresEventStoreOptions {
   readonly connectionString: string;
@@ -318,20 +318,6 @@ async function insertRows(client: pg.PoolClient, rows: readonly EventRow[]): Pro
       column((row) => row.contentHash),
     ],
   );
-}
-
-async function connectWithRetry(pool: pg.Pool, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 2_000)) {
-    try {
-      const client = await pool.connect();
-      client.release();
-      return;
-    } catch (error) {
-      if (!isConnectionError(error) || Date.now() + delayMs > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-  }
 }
 
 async function migrate(pool: pg.Pool, logger: Logger): Promise<void> {

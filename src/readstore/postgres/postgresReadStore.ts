@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { startupError } from '../../eventstore/postgres/pgErrors';
+import { connectWithRetry, startupError, unavailableOr } from '../../eventstore/postgres/pgErrors';
 import { pgTypes } from '../../eventstore/postgres/pgTypes';
 import { LeaseLostError } from '../leaseLostError';
 import { READ_MODEL_MIGRATIONS_DDL, migrateReadModel } from '../migrateReadModel';
@@ -12,6 +12,8 @@ export interface PostgresReadStoreOptions {
   readonly logger: Logger;
   readonly clock?: () => Date;
   readonly poolSize?: number;
+  /** How long start-up keeps retrying a server that refuses connections. */
+  readonly connectTimeoutMs?: number;
 }
 
 const RELEASE_GRACE_MS = 5_000;
@@ -50,6 +52,7 @@ export class PostgresReadStore implements ReadStore {
     );
     const store = new PostgresReadStore(pool, options);
     try {
+      await connectWithRetry(pool, options.connectTimeoutMs ?? 10_000);
       // Under a lock: concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL.
       await store.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock(?, hashtext(?))', [
@@ -69,17 +72,26 @@ export class PostgresReadStore implements ReadStore {
     sql: string,
     parameters: readonly SqlParameter[] = [],
   ): Promise<R[]> {
-    return (
-      await this.pool.query<R & pg.QueryResultRow>(numberedPlaceholders(sql), [...parameters])
-    ).rows;
+    try {
+      return (await run<R>(this.pool, sql, parameters)).rows;
+    } catch (error) {
+      // A lost server answers 503 with Retry-After at the edge, not 500.
+      throw unavailableOr(error);
+    }
   }
 
   async execute(sql: string, parameters: readonly SqlParameter[] = []): Promise<number> {
-    return (await this.pool.query(numberedPlaceholders(sql), [...parameters])).rowCount ?? 0;
+    try {
+      return (await run(this.pool, sql, parameters)).rowCount ?? 0;
+    } catch (error) {
+      throw unavailableOr(error);
+    }
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw unavailableOr(error);
+    });
     const observe = (error: Error): void =>
       this.options.logger.debug({ err: error }, 'read store connection lost in a transaction');
     client.on('error', observe);
@@ -121,7 +133,8 @@ export class PostgresReadStore implements ReadStore {
       connectionString: this.options.connectionString,
       application_name: `obligations-lease:${name}`.slice(0, 63),
       types: pgTypes,
-      // Our side notices a dead server within about a minute.
+      // Our side probes an idle connection after 10 s (the OS decides how often after that).
+      connectionTimeoutMillis: 5_000,
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
     });
