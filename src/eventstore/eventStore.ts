@@ -28,7 +28,10 @@ export interface EventMetadataInput {
 }
 
 export interface EventMetadata extends EventMetadataInput {
-  /** Record time: the UTC instant the store committed the event; never decreases along the log. */
+  /**
+   * Record time: the UTC instant the store committed the event. The SQL stores never let it
+   * decrease along the log; on KurrentDB it comes from each writing process's clock (see README).
+   */
   readonly recordedAt: string;
 }
 
