@@ -10,7 +10,7 @@ import { sameTierYear, tierYearOf } from '../royalties/tierYear';
 import { emit, type AgreementEvent } from './agreementEvent';
 import type { AgreementState } from './agreementState';
 import type { CommandOf } from './commands';
-import { signedAgreementId } from './guards';
+import { requireInForceOn, signedAgreementId } from './guards';
 import { amountDueOf } from './obligation';
 import { termsAt } from './termsAt';
 
@@ -40,6 +40,8 @@ export function assessYearEnd(
       '/year',
     );
   }
+  // A year that begins after the termination is not a royalty year of this agreement.
+  requireInForceOn(state, year.startsOn, '/year');
   if (state.assessedYears.has(year.label)) {
     throw new DomainError(
       'year-already-assessed',

@@ -1,4 +1,4 @@
-import { businessDate } from '../dates';
+import { businessDate, isBefore } from '../dates';
 import { DomainError } from '../domainError';
 import { minimumRoyaltyYearRule } from '../royalties/minimumAnnualRoyalty';
 import { computeRoyaltyStatement } from '../royalties/royaltyStatement';
@@ -9,6 +9,7 @@ import { add, formatMoney, money, type Money } from '../money';
 import { dueOnOf } from '../payments/dueOn';
 import { emit, type AgreementEvent } from './agreementEvent';
 import type { AgreementState, ReportedNetSales, TermsVersion } from './agreementState';
+import type { AgreementTerms } from './terms';
 import type { CommandOf } from './commands';
 import { requireInForceOn, signedAgreementId } from './guards';
 import { milestoneTriggered } from './milestoneTriggered';
@@ -45,6 +46,7 @@ export function reportNetSales(
   const version = termsAt(state, period.from);
   const { terms } = version;
   requireLicensedProducts(terms, command.lines);
+  requireNoLaterPeriodOfTierYear(state, terms, period);
   const reportId = command.idFor('NetSalesReported');
   const { type: _type, now: _now, actor: _actor, idFor, facts, ...fields } = command;
   const report = emit(reportId, 'NetSalesReported', {
@@ -59,6 +61,35 @@ export function reportNetSales(
     ...royaltiesAccrued(state, version, reported, facts, idFor),
     ...salesMilestones(state, version, reported, idFor),
   ];
+}
+
+/**
+ * A report accrues its own period only, from the year to date of the periods before it: a later
+ * period of the same tier year already accrued would keep a year to date without this one, so its
+ * cumulative tier royalty would be wrong. Such a report is refused.
+ */
+function requireNoLaterPeriodOfTierYear(
+  state: AgreementState,
+  terms: AgreementTerms,
+  period: SalesPeriod,
+): void {
+  for (const clause of terms.royalties) {
+    const year = tierYearOf(clause.tierYear, period.from);
+    const later = [...state.netSalesReports.values()].find(
+      (r) =>
+        isBefore(period.to, r.period.from) &&
+        sameTierYear(tierYearOf(clause.tierYear, r.period.from), year),
+    );
+    if (later !== undefined) {
+      throw new DomainError(
+        'report-out-of-order',
+        `net sales of ${periodLabel(later.period)}, a later period of the same tier year, were ` +
+          'already reported: the periods of a tier year are reported in order, as the cumulative ' +
+          'tier royalty of each rests on the periods before it',
+        '/period',
+      );
+    }
+  }
 }
 
 function royaltiesAccrued(

@@ -71,3 +71,14 @@ export function ofType<Type extends AgreementEvent['type']>(
 ): Extract<AgreementEvent, { type: Type }>[] {
   return events.filter((e): e is Extract<AgreementEvent, { type: Type }> => e.type === type);
 }
+
+/** The history after each command in turn was decided on the history before it and recorded. */
+export function recorded(
+  history: readonly AgreementEvent[],
+  ...commands: readonly AgreementCommand[]
+): AgreementEvent[] {
+  return commands.reduce<AgreementEvent[]>(
+    (events, command) => [...events, ...decide(command, fold(events))],
+    [...history],
+  );
+}

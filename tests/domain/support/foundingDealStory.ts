@@ -76,3 +76,27 @@ export const reportUsSales = (
   ],
   facts: usFacts,
 });
+
+export const terminate = (terminatedOn: string): CommandOf<'TerminateAgreement'> => ({
+  type: 'TerminateAgreement',
+  ...context(`terminate:${terminatedOn}:`),
+  terminatedOn,
+  terminatedBy: 'licensee',
+  grounds: 'convenience',
+  reason: 'portfolio review',
+});
+
+export const amend = (
+  effectiveOn: string,
+  terms: CommandOf<'AmendAgreement'>['terms'],
+  changedClauseIds: string[],
+): CommandOf<'AmendAgreement'> => ({
+  type: 'AmendAgreement',
+  ...context(`amend:${effectiveOn}:`),
+  amendmentReference: 'Amendment No. 1',
+  signedOn: effectiveOn,
+  effectiveOn,
+  reason: 'renegotiated economics',
+  changedClauseIds,
+  terms,
+});
