@@ -64,6 +64,15 @@ async function start(config: Config, logger: Logger): Promise<void> {
   // `once`: a second Ctrl-C falls back to Node's default and ends the process at once.
   const onSignal = (signal: NodeJS.Signals): void => {
     logger.info({ signal }, 'received signal');
+    // Draining requests is bounded by SHUTDOWN_TIMEOUT_MS; closing the stores must be too, or a
+    // hung connection would keep the process until the orchestrator kills it without a word.
+    setTimeout(
+      () => {
+        logger.error({ shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
+        process.exit(1);
+      },
+      2 * shutdownTimeoutMs + 5_000,
+    ).unref();
     shutDown({ server, resources, logger, shutdownTimeoutMs, shutdownController }).then(
       () => process.exit(0),
       (error: unknown) => {

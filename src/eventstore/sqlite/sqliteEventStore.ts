@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { mkdirSync, watch, type FSWatcher } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
 import {
@@ -9,12 +9,7 @@ import {
   type StoredEventIdentity,
 } from '../appendPlanner';
 import { SubscriptionRegistry } from '../subscriptionRegistry';
-import {
-  EventStoreError,
-  StoreClosedError,
-  StoreStartupError,
-  StoreUnavailableError,
-} from '../errors';
+import { EventStoreError, StoreClosedError } from '../errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -28,15 +23,11 @@ import type {
 } from '../eventStore';
 import { GroupCommitter, type Outcome } from '../groupCommit';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRecordRow } from '../eventRecordRow';
-import {
-  SchemaMismatchError,
-  checksumOf,
-  pendingMigrations,
-  type AppliedMigration,
-} from '../migration';
+import { checksumOf, pendingMigrations, type AppliedMigration } from '../migration';
 import { prepareAppend } from '../preparedEvent';
 import { WakeSignal } from '../wakeSignal';
 import { sqliteMigrations } from './migrations';
+import { openSqliteDatabase, sqliteStartupError, sqliteUnavailableOr } from './sqliteDatabase';
 
 export interface SqliteEventStoreOptions {
   /** A file path; the directory is created if missing. */
@@ -117,13 +108,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
-    const db = openDatabase(options);
+    const db = openSqliteDatabase(options);
     try {
       migrate(db, options.logger, options.clock ?? (() => new Date()));
       return new SqliteEventStore(db, options.logger, options.path, options);
     } catch (error) {
       db.close();
-      throw startupError(error, options.path);
+      throw sqliteStartupError(error, options.path);
     }
   }
 
@@ -161,7 +152,7 @@ export class SqliteEventStore implements EventStore {
       return this.statements.readAll.all(options.after, options.maxCount).map(toRecordedEvent);
     } catch (error) {
       // A lock held too long by another process is worth waiting for (subscriptions retry it).
-      throw unavailableOr(error);
+      throw sqliteUnavailableOr(error);
     }
   }
 
@@ -228,14 +219,14 @@ export class SqliteEventStore implements EventStore {
       // was written. Retry each append alone so that one bad append does not fail the others.
       // A lock held elsewhere, a full disk or an I/O error fails every append at once: retrying
       // each alone would block the event loop for a busy timeout per append.
-      const failure = unavailableOr(error);
+      const failure = sqliteUnavailableOr(error);
       if (requests.length === 1 || failure !== error)
         return requests.map(() => ({ ok: false, error: failure }));
       return requests.map((request) => {
         try {
           return this.db.transaction(() => this.writeBatch([request])).immediate()[0]!;
         } catch (singleError) {
-          return { ok: false, error: unavailableOr(singleError) };
+          return { ok: false, error: sqliteUnavailableOr(singleError) };
         }
       });
     }
@@ -287,27 +278,6 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-function openDatabase(options: SqliteEventStoreOptions): Database.Database {
-  let db: Database.Database;
-  try {
-    mkdirSync(dirname(options.path), { recursive: true });
-    db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5_000 });
-  } catch (error) {
-    throw startupError(error, options.path);
-  }
-  try {
-    const mode = db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal')
-      throw new Error(`SQLite refused WAL mode (journal_mode is ${String(mode)})`);
-    // FULL: the WAL is fsynced at every commit, so an acknowledged append survives a power cut.
-    db.pragma('synchronous = FULL');
-    return db;
-  } catch (error) {
-    db.close();
-    throw startupError(error, options.path);
-  }
-}
-
 function migrate(db: Database.Database, logger: Logger, clock: () => Date): void {
   db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -323,65 +293,6 @@ function migrate(db: Database.Database, logger: Logger, clock: () => Date): void
       logger.info({ version: migration.version, name: migration.name }, 'applied schema migration');
     }
   }).immediate();
-}
-
-/**
- * A lock held too long by another process, a full disk or an I/O error: the store cannot take
- * writes now, and the caller may retry (503), unlike a refused append.
- */
-function unavailableOr(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !/^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY)/.test(code))
-    return error;
-  const detail = error instanceof Error ? error.message : String(error);
-  return new StoreUnavailableError(`the SQLite store cannot take writes now (${code}: ${detail})`, {
-    cause: error,
-  });
-}
-
-function startupError(error: unknown, path: string): Error {
-  if (error instanceof StoreStartupError) return error;
-  if (error instanceof SchemaMismatchError)
-    return new StoreStartupError('schema-mismatch', `${path}: ${error.message}`, { cause: error });
-  // By code, not by class: the driver's error class is not the same object in every realm.
-  const code = (error as { code?: unknown } | null)?.code;
-  const detail = error instanceof Error ? error.message : String(error);
-  if (typeof code !== 'string')
-    return new StoreStartupError('rejected', `${path}: ${detail}`, { cause: error });
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-    return new StoreStartupError(
-      'corrupt',
-      `${path} is not a valid SQLite database (${detail}); restore it from a backup`,
-      { cause: error },
-    );
-  }
-  if (
-    code?.startsWith('SQLITE_READONLY') ||
-    code === 'EACCES' ||
-    code === 'EROFS' ||
-    code === 'EPERM'
-  ) {
-    return new StoreStartupError(
-      'read-only',
-      `${path} cannot be written (${detail}); the service needs write access to the file and its directory`,
-      { cause: error },
-    );
-  }
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-    return new StoreStartupError(
-      'locked',
-      `${path} is locked by another process (${detail}); stop the other process or raise SQLITE_BUSY_TIMEOUT_MS`,
-      { cause: error },
-    );
-  }
-  if (code === 'SQLITE_CANTOPEN') {
-    return new StoreStartupError(
-      'read-only',
-      `${path} cannot be opened (${detail}); check the path and its permissions`,
-      { cause: error },
-    );
-  }
-  return new StoreStartupError('rejected', `${path}: ${detail}`, { cause: error });
 }
 
 function toParameters(row: EventRow): Record<string, string | number | null> {

@@ -1,9 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import { StoreStartupError } from '../../eventstore/errors';
+import { openSqliteDatabase, sqliteStartupError } from '../../eventstore/sqlite/sqliteDatabase';
 import { READ_MODEL_MIGRATIONS_DDL, migrateReadModel } from '../migrateReadModel';
 import type { Lease, ReadModelMigration, ReadStore, SqlExecutor, SqlParameter } from '../readStore';
 import { AsyncMutex } from './asyncMutex';
@@ -50,29 +48,15 @@ export class SqliteReadStore implements ReadStore {
   }
 
   static open(options: SqliteReadStoreOptions): SqliteReadStore {
-    let writer: Database.Database | null = null;
+    const writer = openSqliteDatabase(options);
     try {
-      mkdirSync(dirname(options.path), { recursive: true });
-      writer = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5_000 });
-      writer.pragma('journal_mode = WAL');
-      writer.pragma('synchronous = FULL');
       writer.exec(READ_MODEL_MIGRATIONS_DDL);
       writer.exec(LEASES_DDL);
       const reader = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5_000 });
       return new SqliteReadStore(writer, reader, options.logger, options);
     } catch (error) {
-      writer?.close();
-      const code = (error as { code?: unknown } | null)?.code;
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new StoreStartupError(
-        code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
-          ? 'corrupt'
-          : code === 'SQLITE_BUSY'
-            ? 'locked'
-            : 'read-only',
-        `read store ${options.path}: ${detail}`,
-        { cause: error },
-      );
+      writer.close();
+      throw sqliteStartupError(error, options.path);
     }
   }
 
