@@ -13,7 +13,7 @@ import {
   usd,
 } from '../support/foundingDealStory';
 
-const phaseIMilestone: AgreementTermsJson['milestones'][number] = {
+const phaseIMilestone: NonNullable<AgreementTermsJson['milestones']>[number] = {
   clauseId: '5.2(a-1)',
   description: 'First patient dosed in a Phase I trial',
   amount: usd('750000.00'),
@@ -25,10 +25,10 @@ const phaseIMilestone: AgreementTermsJson['milestones'][number] = {
 
 const withPhaseIMilestone: AgreementTermsJson = {
   ...foundingDeal,
-  milestones: [...foundingDeal.milestones, phaseIMilestone],
+  milestones: [...(foundingDeal.milestones ?? []), phaseIMilestone],
 };
 
-const [royaltyClause] = foundingDeal.royalties;
+const [royaltyClause] = foundingDeal.royalties ?? [];
 
 /** The royalty clause at a flat 5% instead of 3% / 3.5% / 4%. */
 const withFivePercentRoyalty: AgreementTermsJson = {

@@ -11,8 +11,10 @@ import { reportUsSales, sign, terminate, usd } from '../support/foundingDealStor
 // A minimum annual royalty of $100.00 from 2015, the shortfall due 30 days after the year end.
 // $1,000 of net sales bear $30.00 at 3%.
 
-const withMinimum = (tierYear: AgreementTermsJson['royalties'][number]['tierYear']) => {
-  const [royalty] = foundingDeal.royalties;
+const withMinimum = (
+  tierYear: NonNullable<AgreementTermsJson['royalties']>[number]['tierYear'],
+) => {
+  const [royalty] = foundingDeal.royalties ?? [];
   const terms: AgreementTermsJson = {
     ...foundingDeal,
     royalties: [{ ...royalty!, tierYear }],

@@ -12,7 +12,7 @@ import { indSubmittedFact, sign, signed, usd } from '../support/foundingDealStor
 const signedCountingFrom = (after: 'invoice' | 'notice'): AgreementEvent[] => {
   const terms: AgreementTermsJson = {
     ...foundingDeal,
-    milestones: foundingDeal.milestones.map((clause) =>
+    milestones: (foundingDeal.milestones ?? []).map((clause) =>
       clause.clauseId === '5.2(a)'
         ? { ...clause, payment: { daysAfter: 45, after, businessDayRoll: 'none' } }
         : clause,

@@ -1,3 +1,4 @@
+import type { AgreementEvent } from '../../../src/domain/agreement/agreementEvent';
 import type { CommandOf } from '../../../src/domain/agreement/commands';
 import { context, given, ofType, recorded } from '../support/agreementSpec';
 import { quarter, reportUsSales, signed, usd } from '../support/foundingDealStory';
@@ -18,7 +19,7 @@ const thirdParty = (
   lines: [{ productId, country: 'US', thirdParty: 'Antibody patent holder', amount: usd(amount) }],
 });
 
-const royalties = (events: ReturnType<typeof recorded>) =>
+const royalties = (events: readonly AgreementEvent[]) =>
   ofType(events, 'RoyaltyAccrued').map((e) => e.data.amount);
 
 describe('third-party royalty stacking', () => {
