@@ -53,7 +53,12 @@ export interface ReceivedPaymentRecord {
 
 /** Entries a later EntryReversed may name, with what its reversal undoes. */
 export type ReversibleEntry =
-  | { readonly kind: 'obligation'; readonly obligationId: string }
+  | {
+      readonly kind: 'obligation';
+      readonly obligationId: string;
+      /** A milestone's achievement, given back when it is reversed so the real fact can earn it. */
+      readonly achievement?: { readonly achievementKey: string; readonly causedByEventId: string };
+    }
   | { readonly kind: 'adjustment'; readonly obligationId: string; readonly difference: Money }
   | { readonly kind: 'waiver'; readonly obligationId: string; readonly amount: Money }
   | {

@@ -2,7 +2,7 @@ import { businessDate, type BusinessDate } from '../dates';
 import { DomainError } from '../domainError';
 import type { EventData } from '../events/catalogue';
 import { achievementKeyOf, type MilestoneScopeKey } from '../milestones/milestoneScope';
-import { withMilestonesAchieved } from '../milestones/milestoneProgress';
+import { withMilestonesAchieved, withoutMilestoneAchieved } from '../milestones/milestoneProgress';
 import { add, money, negate, parseMoney, subtract, type Money } from '../money';
 import { periodLabel, type SalesPeriod } from '../royalties/salesPeriod';
 import type { AgreementEvent } from './agreementEvent';
@@ -77,6 +77,7 @@ function apply(state: AgreementState, event: AgreementEvent): AgreementState {
           : data.scope.kind === 'product'
             ? `product:${data.scope.productId}`
             : `target:${data.scope.targetId}`;
+      if (state.obligations.has(event.eventId)) return state;
       const next = created(state, event.eventId, data, {
         kind: 'milestone',
         amount: parseMoney(data.amount),
@@ -86,11 +87,14 @@ function apply(state: AgreementState, event: AgreementEvent): AgreementState {
           return clause && { clauseId: clause.clauseId, payment: clause.payment };
         },
       });
+      const achievementKey = achievementKeyOf(data.clauseId, scopeKey);
       return {
-        ...next,
-        milestoneProgress: withMilestonesAchieved(next.milestoneProgress, [
-          { achievementKey: achievementKeyOf(data.clauseId, scopeKey) },
-        ]),
+        ...withEntry(next, event.eventId, {
+          kind: 'obligation',
+          obligationId: event.eventId,
+          achievement: { achievementKey, causedByEventId: data.causedByEventId },
+        }),
+        milestoneProgress: withMilestonesAchieved(next.milestoneProgress, [{ achievementKey }]),
         appliedFactIds: new Set([...next.appliedFactIds, data.causedByEventId]),
       };
     }
@@ -427,6 +431,23 @@ function paymentApplied(
   );
 }
 
+/** A reversed milestone is earnable again, and the fact that caused it may be applied again. */
+function withAchievementUndone(
+  state: AgreementState,
+  achievement: { readonly achievementKey: string; readonly causedByEventId: string },
+): AgreementState {
+  const appliedFactIds = new Set(state.appliedFactIds);
+  appliedFactIds.delete(achievement.causedByEventId);
+  return {
+    ...state,
+    milestoneProgress: withoutMilestoneAchieved(
+      state.milestoneProgress,
+      achievement.achievementKey,
+    ),
+    appliedFactIds,
+  };
+}
+
 /** The exact negative of the entry: as if it had never taken effect. */
 function reversed(state: AgreementState, reversedEventId: string): AgreementState {
   const entry = state.entries.get(reversedEventId);
@@ -439,6 +460,7 @@ function reversed(state: AgreementState, reversedEventId: string): AgreementStat
     case 'obligation': {
       const obligation = next.obligations.get(entry.obligationId);
       const after = updateObligation(next, entry.obligationId, (o) => ({ ...o, reversed: true }));
+      if (entry.achievement !== undefined) return withAchievementUndone(after, entry.achievement);
       if (obligation?.kind !== 'royalty') return after;
       const line = [...after.accruedRoyalties.values()].find((l) =>
         l.obligationIds.includes(entry.obligationId),

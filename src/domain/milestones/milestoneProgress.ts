@@ -40,3 +40,14 @@ export function withMilestonesAchieved(
   for (const { achievementKey } of achievements) achievedKeys.add(achievementKey);
   return { ...progress, achievedKeys };
 }
+
+/** Forgets an achievement whose MilestoneTriggered was reversed: the milestone is earnable again. */
+export function withoutMilestoneAchieved(
+  progress: MilestoneProgress,
+  achievementKey: string,
+): MilestoneProgress {
+  if (!progress.achievedKeys.has(achievementKey)) return progress;
+  const achievedKeys = new Set(progress.achievedKeys);
+  achievedKeys.delete(achievementKey);
+  return { ...progress, achievedKeys };
+}
