@@ -105,7 +105,7 @@ function royaltiesAccrued(
   return terms.royalties.flatMap((clause) => {
     const report = royaltyReportFor(state, clause, reported);
     if (report.lines.length === 0) return [];
-    const earlier = statementsBefore(state, terms, clause, reported.period, facts);
+    const earlier = statementsBefore(state, version, clause, reported.period, facts);
     const yearToDate = earlier[earlier.length - 1]?.yearToDateAfter;
     const statement = computeRoyaltyStatement({
       terms: { clause, rounding: terms.rounding, paymentCurrency: terms.paymentCurrency },

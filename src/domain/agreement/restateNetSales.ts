@@ -7,14 +7,19 @@ import { restateRoyalties } from '../royalties/royaltyRestatement';
 import type { RoyaltyReport } from '../royalties/royaltyReport';
 import { computeRoyaltyStatement } from '../royalties/royaltyStatement';
 import type { RoyaltyStatement } from '../royalties/royaltyStatementLine';
-import { periodLabel, salesPeriod } from '../royalties/salesPeriod';
+import { periodLabel, salesPeriod, type SalesPeriod } from '../royalties/salesPeriod';
 import { sameTierYear, tierYearOfPeriod } from '../royalties/tierYear';
 import { emit, type AgreementEvent } from './agreementEvent';
 import type { AgreementState, ReportedNetSales, TermsVersion } from './agreementState';
 import type { CommandOf } from './commands';
 import { requireInForceOn, signedAgreementId } from './guards';
 import { computationOf } from './royaltyAccruedData';
-import { requireLicensedProducts, royaltyReportFor, statementsBefore } from './royaltyReports';
+import {
+  clauseInForce,
+  requireLicensedProducts,
+  royaltyReportFor,
+  statementsBefore,
+} from './royaltyReports';
 import { salesMilestonesOfRestatement } from './salesMilestonesOfRestatement';
 import type { RoyaltyClause } from './terms';
 import { termsAt } from './termsAt';
@@ -89,11 +94,8 @@ function royaltyDifferencesAccrued(
   idFor: (key: string) => string,
 ): AgreementEvent[] {
   const { terms } = version;
-  const statementTerms = {
-    clause,
-    rounding: terms.rounding,
-    paymentCurrency: terms.paymentCurrency,
-  };
+  const inForce = (period: SalesPeriod) => clauseInForce(state, clause, version, period);
+  const termsOf = (period: SalesPeriod) => inForce(period).statementTerms;
   const tierYear = tierYearOfPeriod(clause.tierYear, corrected.period);
   const later = [...state.netSalesReports.values()]
     .filter(
@@ -104,17 +106,21 @@ function royaltyDifferencesAccrued(
     .sort((a, b) => (isBefore(a.period.from, b.period.from) ? -1 : 1));
   const recorded = state.netSalesReports.get(periodLabel(corrected.period));
   if (recorded === undefined) return [];
-  const earlier = statementsBefore(state, terms, clause, corrected.period, facts);
+  const earlier = statementsBefore(state, version, clause, corrected.period, facts);
   const yearToDateBefore = earlier[earlier.length - 1]?.yearToDateAfter;
   const reportOf = (reported: ReportedNetSales): RoyaltyReport =>
-    withAccruedLinesAsNoSales(state, clause, royaltyReportFor(state, clause, reported));
+    withAccruedLinesAsNoSales(
+      state,
+      clause,
+      royaltyReportFor(state, inForce(reported.period).clause, reported),
+    );
   const reportsBefore = [recorded, ...later].map(reportOf);
   const reportsAfter = [corrected, ...later].map(reportOf);
   const accrued: RoyaltyStatement[] = [];
   let yearToDate = yearToDateBefore;
   for (const report of reportsBefore) {
     const statement = computeRoyaltyStatement({
-      terms: statementTerms,
+      terms: termsOf(report.period),
       report,
       facts,
       ...(yearToDate && { yearToDate }),
@@ -123,7 +129,8 @@ function royaltyDifferencesAccrued(
     yearToDate = statement.yearToDateAfter;
   }
   const restatement = restateRoyalties({
-    terms: statementTerms,
+    terms: termsOf(corrected.period),
+    termsOf,
     facts,
     ...(yearToDateBefore && { yearToDateBefore }),
     accrued,
@@ -163,6 +170,7 @@ function royaltyDifferencesAccrued(
       source?.lines.find((l) => l.productId === line.productId && l.country === line.country)
         ?.exchangeRate.rateDate ?? difference.period.to;
     const thirdParty = thirdPartyOf(periodLabel(difference.period));
+    const priced = inForce(difference.period);
     return emit(
       idFor(
         `${corrected.eventId}:${clause.clauseId}:${periodLabel(difference.period)}:${line.productId}:${line.country}`,
@@ -170,10 +178,10 @@ function royaltyDifferencesAccrued(
       'RoyaltyAccrued',
       {
         agreementId: signedAgreementId(state),
-        termsEventId: version.termsEventId,
+        termsEventId: priced.version.termsEventId,
         causedByEventId: corrected.eventId,
         // The difference belongs to the period: owed (or credited) when that period's royalty was.
-        dueOn: dueOnOf(clause.payment, { periodEndsOn: difference.period.to }) ?? null,
+        dueOn: dueOnOf(priced.clause.payment, { periodEndsOn: difference.period.to }) ?? null,
         clauseId: clause.clauseId,
         period: difference.period,
         productId: line.productId,
@@ -181,9 +189,9 @@ function royaltyDifferencesAccrued(
         computation: computationOf({
           statement,
           line,
-          clause,
-          rounding: terms.rounding,
-          paymentCurrency: terms.paymentCurrency,
+          clause: priced.clause,
+          rounding: priced.statementTerms.rounding,
+          paymentCurrency: priced.statementTerms.paymentCurrency,
           rateDate,
           ...(thirdParty && { thirdPartyReportEventId: thirdParty.eventId }),
         }),

@@ -4,10 +4,12 @@ import type { RoyaltyCountryFacts, RoyaltyReport, RoyaltyStatementTerms } from '
 import { computeRoyaltyStatement } from './royaltyStatement';
 import type { RoyaltyStatement } from './royaltyStatementLine';
 import type { RoyaltyYearToDate } from './royaltyYearToDate';
-import { periodLabel, samePeriod } from './salesPeriod';
+import { periodLabel, samePeriod, type SalesPeriod } from './salesPeriod';
 
 export interface RoyaltyRestatementInput {
   readonly terms: RoyaltyStatementTerms;
+  /** The terms each period is priced with, when an amendment changed them: `terms` otherwise. */
+  readonly termsOf?: (period: SalesPeriod) => RoyaltyStatementTerms;
   readonly facts: readonly RoyaltyCountryFacts[];
   /** The year to date before the first restated period (the statement before it's `yearToDateAfter`). */
   readonly yearToDateBefore?: RoyaltyYearToDate;
@@ -50,7 +52,7 @@ export function restateRoyalties(input: RoyaltyRestatementInput): RoyaltyRestate
   let yearToDate = input.yearToDateBefore;
   for (const report of reports) {
     const statement = computeRoyaltyStatement({
-      terms: input.terms,
+      terms: input.termsOf?.(report.period) ?? input.terms,
       report,
       facts: input.facts,
       ...(yearToDate && { yearToDate }),

@@ -108,6 +108,41 @@ describe('amending an agreement', () => {
       });
   });
 
+  it('builds a later quarter on the earlier quarters as priced at their own terms: Q1 at 3%, Q2 at 5% add up to the year to the cent', () => {
+    const history = recorded(
+      signed(),
+      reportUsSales(2015, 1, '1000.10'),
+      amend('2015-04-01', withFivePercentRoyalty, ['6.1']),
+    );
+    expect(royaltyOf(history)).toEqual([usd('30.00')]);
+    // 30.003 + 50.005 = 80.008, 80.01 for the half year: Q2 bears 50.01, not 50.00.
+    given(...history)
+      .when(reportUsSales(2015, 2, '1000.10'))
+      .then((events) => expect(royaltyOf(events)).toEqual([usd('50.01')]));
+  });
+
+  it('keeps the amended rate of a later quarter when an earlier quarter is restated: restating Q1 with identical figures books nothing on Q2', () => {
+    const history = recorded(
+      signed(),
+      reportUsSales(2015, 1, '1000.00'),
+      amend('2015-04-01', withFivePercentRoyalty, ['6.1']),
+      reportUsSales(2015, 2, '1000.00'),
+    );
+    expect(royaltyOf(history)).toEqual([usd('30.00'), usd('50.00')]);
+    const [q1Report] = ofType(history, 'NetSalesReported');
+    given(...history)
+      .when({
+        ...reportUsSales(2015, 1, '1000.00', 'restate:2015Q1:'),
+        type: 'RestateNetSales',
+        restatesEventId: q1Report!.eventId,
+        reason: 'a typo in the reference only',
+      })
+      .then((events) => {
+        expect(ofType(events, 'NetSalesRestated')).toHaveLength(1);
+        expect(royaltyOf(events)).toEqual([]);
+      });
+  });
+
   it('keeps the signed rate for a quarter that began before the effective date', () => {
     given(...recorded(signed(), amend('2015-02-15', withFivePercentRoyalty, ['6.1'])))
       .when(reportUsSales(2015, 1, '1000.00'))
