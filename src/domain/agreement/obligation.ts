@@ -80,6 +80,7 @@ export function openObligationOf(obligation: Obligation): OpenObligation {
     amountPaid: amountPaidOf(obligation),
     dueOn: obligation.dueOn ?? NOT_YET_DUE,
     disputed: obligation.disputed.amountMinor > 0n,
+    disputedAmount: obligation.disputed,
     waived: obligation.waived.amountMinor > 0n && balanceOf(obligation).amountMinor <= 0n,
   };
 }

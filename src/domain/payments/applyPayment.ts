@@ -1,7 +1,7 @@
 import { compareDates, type BusinessDate } from '../dates';
 import { DomainError } from '../domainError';
 import { minMoney, subtract, type Money } from '../money';
-import { openBalanceOf, type OpenObligation } from './openObligation';
+import { openBalanceOf, undisputedBalanceOf, type OpenObligation } from './openObligation';
 
 export interface ReceivedPayment {
   readonly amount: Money;
@@ -25,8 +25,8 @@ export interface PaymentAllocation {
 /**
  * Applies a payment to open obligations: first to those it names, in the order named, then to the
  * others by oldest due date (ties by obligation id, so the result never depends on how the list
- * was ordered), whether already due or not. Disputed and waived obligations take only a payment
- * that names them. No obligation receives more than its open balance; a partial payment leaves an
+ * was ordered), whether already due or not. Waived obligations, and the disputed part of an
+ * obligation (all of it when no disputed amount is given), take only a payment that names them. No obligation receives more than its open balance; a partial payment leaves an
  * exact balance, and what is left over becomes an unapplied credit. Sum of applications + credit =
  * the payment, always.
  */
@@ -38,19 +38,21 @@ export function applyPayment(
   const named = payment.obligationIds ?? [];
   const byId = new Map(open.map((o) => [o.obligationId, o]));
   const oldestFirst = open
-    .filter((o) => !named.includes(o.obligationId) && !o.disputed && !o.waived)
+    .filter((o) => !named.includes(o.obligationId) && !o.waived)
     .sort(
       (a, b) =>
         compareDates(a.dueOn, b.dueOn) ||
         (a.obligationId < b.obligationId ? -1 : a.obligationId > b.obligationId ? 1 : 0),
     );
-  const order = [...new Set(named)].map((id) => byId.get(id)!).concat(oldestFirst);
+  const order = [...new Set(named)]
+    .map((id) => ({ obligation: byId.get(id)!, takes: openBalanceOf(byId.get(id)!) }))
+    .concat(oldestFirst.map((o) => ({ obligation: o, takes: undisputedBalanceOf(o) })));
 
   let remaining = payment.amount;
   const applications: PaymentApplication[] = [];
-  for (const obligation of order) {
+  for (const { obligation, takes } of order) {
     if (remaining.amountMinor === 0n) break;
-    const amount = minMoney(openBalanceOf(obligation), remaining);
+    const amount = minMoney(takes, remaining);
     if (amount.amountMinor === 0n) continue;
     applications.push({ obligationId: obligation.obligationId, amount });
     remaining = subtract(remaining, amount);

@@ -14,6 +14,11 @@ export interface OpenObligation {
   readonly dueOn: BusinessDate;
   /** Disputed in good faith: an unnamed payment passes it by, and it bears no late interest. */
   readonly disputed: boolean;
+  /**
+   * The part under dispute, when only part is: an unnamed payment still takes the rest. Absent
+   * for a disputed obligation, the whole balance is disputed.
+   */
+  readonly disputedAmount?: Money;
   /** Waived by the payee: an unnamed payment passes it by. */
   readonly waived?: boolean;
 }
@@ -22,4 +27,13 @@ export interface OpenObligation {
 export function openBalanceOf(obligation: OpenObligation): Money {
   const balance = subtract(obligation.amountDue, obligation.amountPaid);
   return balance.amountMinor > 0n ? balance : money(0n, balance.currency);
+}
+
+/** What an unnamed payment may take: the open balance less the part under dispute. */
+export function undisputedBalanceOf(obligation: OpenObligation): Money {
+  const balance = openBalanceOf(obligation);
+  if (!obligation.disputed) return balance;
+  if (obligation.disputedAmount === undefined) return money(0n, balance.currency);
+  const undisputed = subtract(balance, obligation.disputedAmount);
+  return undisputed.amountMinor > 0n ? undisputed : money(0n, balance.currency);
 }

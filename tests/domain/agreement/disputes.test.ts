@@ -106,4 +106,23 @@ describe('disputes', () => {
       })
       .then((events) => expect(ofType(events, 'LateInterestAccrued')).toEqual([]));
   });
+
+  it('applies an unnamed $900k payment to the undisputed part of the $1M upfront fee with $100k disputed, and charges no late interest on it afterwards', () => {
+    const history = recorded(signed(), {
+      ...dispute(feeId(), '100000.00'),
+      disputedOn: '2004-10-20',
+    });
+    const paid = given(...history)
+      .when({ ...payment('900000.00'), receivedOn: '2004-10-25' })
+      .events();
+    expect(allocations(paid)).toEqual([[feeId(), usd('900000.00')]]);
+    expect(ofType(paid, 'PaymentApplied')[0]?.data.unapplied).toEqual(usd('0.00'));
+    given(...history, ...paid)
+      .when({
+        type: 'AccrueLateInterest',
+        ...context('interest:'),
+        asOf: businessDate('2004-12-31'),
+      })
+      .then((events) => expect(ofType(events, 'LateInterestAccrued')).toEqual([]));
+  });
 });
