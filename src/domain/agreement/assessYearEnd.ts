@@ -52,7 +52,10 @@ export function assessYearEnd(
   const royalties = [...state.obligations.values()].filter(
     (o) => o.kind === 'royalty' && !o.reversed && sameTierYear(tierYearOf(rule, o.arisesOn), year),
   );
-  const accrued = sum(royalties.map(amountDueOf), version.terms.paymentCurrency);
+  const net = sum(royalties.map(amountDueOf), version.terms.paymentCurrency);
+  // A year of net credits (returns exceeding sales) counts as no royalties: the minimum is what is
+  // owed, not more; the event records the same clamped figure its shortfall is computed from.
+  const accrued = net.amountMinor < 0n ? money(0n, net.currency) : net;
   const shortfall = minimumAnnualRoyaltyShortfall({ minimum, year, royaltiesAccrued: accrued });
   if (shortfall.amountMinor <= 0n) return [];
   return [
@@ -68,9 +71,7 @@ export function assessYearEnd(
         year: year.label,
         yearPeriod: { from: year.startsOn, to: year.endsOn },
         minimum: formatMoney(minimum.amount),
-        royaltiesAccrued: formatMoney(
-          accrued.amountMinor < 0n ? money(0n, accrued.currency) : accrued,
-        ),
+        royaltiesAccrued: formatMoney(accrued),
         shortfall: formatMoney(shortfall),
         royaltyObligationIds: royalties.map((o) => o.obligationId),
       },

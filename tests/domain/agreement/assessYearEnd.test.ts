@@ -62,6 +62,17 @@ describe('the minimum annual royalty at year end', () => {
       );
   });
 
+  it('assesses the whole minimum for a year of net negative royalties (returns exceeded sales): the credit does not add to the shortfall', () => {
+    const history = recorded(calendarYears(), reportUsSales(2015, 1, '-1000.00'));
+    given(...history)
+      .when(assess(2015, '2016-01-05'))
+      .then((events) =>
+        expect(shortfalls(events)).toMatchObject([
+          { minimum: usd('100.00'), royaltiesAccrued: usd('0.00'), shortfall: usd('100.00') },
+        ]),
+      );
+  });
+
   it('assesses nothing when the year’s royalties reach the minimum', () => {
     given(
       ...recorded(
