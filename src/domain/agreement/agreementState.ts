@@ -5,13 +5,19 @@ import { NO_MILESTONE_PROGRESS, type MilestoneProgress } from '../milestones/mil
 import type { Money } from '../money';
 import type { SalesPeriod } from '../royalties/salesPeriod';
 import type { Obligation } from './obligation';
-import type { AgreementTerms, Party } from './terms';
+import type { AgreementTerms, Party, TermsProblem } from './terms';
 
 /** Terms as signed or as amended, and the valid date from which they apply. */
 export interface TermsVersion {
   readonly termsEventId: string;
   readonly effectiveOn: BusinessDate;
   readonly terms: AgreementTerms;
+}
+
+/** What today's rules find wrong in terms recorded earlier: replayed as recorded, and shown. */
+export interface StoredTermsProblems {
+  readonly termsEventId: string;
+  readonly problems: readonly TermsProblem[];
 }
 
 export interface PayeeAssignment {
@@ -81,6 +87,8 @@ export interface AgreementState {
   readonly agreementId: string | null;
   /** In the order recorded; `termsAt` picks the version that applies on a date. */
   readonly termsHistory: readonly TermsVersion[];
+  /** Recorded terms that today's rules would refuse (or cannot read at all), in the order recorded. */
+  readonly termsProblems: readonly StoredTermsProblems[];
   readonly terminatedOn: BusinessDate | null;
   readonly payees: readonly PayeeAssignment[];
   /** By obligation id, in the order created. */
@@ -105,6 +113,7 @@ export interface AgreementState {
 export const initialState: AgreementState = {
   agreementId: null,
   termsHistory: [],
+  termsProblems: [],
   terminatedOn: null,
   payees: [],
   obligations: new Map(),

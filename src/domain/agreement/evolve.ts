@@ -8,7 +8,13 @@ import { periodLabel, type SalesPeriod } from '../royalties/salesPeriod';
 import type { AgreementEvent } from './agreementEvent';
 import { accruedRoyaltyKey, type AgreementState, type ReversibleEntry } from './agreementState';
 import type { Obligation } from './obligation';
-import { parseTerms, type AgreementTerms, type PaymentTerm } from './terms';
+import {
+  InvalidTermsError,
+  termsFromStored,
+  type AgreementTerms,
+  type PaymentTerm,
+  type TermsProblem,
+} from './terms';
 import { termsVersion } from './termsAt';
 
 /**
@@ -29,18 +35,18 @@ function apply(state: AgreementState, event: AgreementEvent): AgreementState {
   switch (event.type) {
     case 'AgreementSigned':
       if (state.termsHistory.length > 0) return state;
-      return withTerms(
+      return withStoredTerms(
         { ...state, agreementId: event.data.agreementId },
         event.eventId,
-        parseTerms(event.data.terms),
+        event.data.terms,
         null,
       );
     case 'AgreementAmended':
       if (state.termsHistory.length === 0) return state;
-      return withTerms(
+      return withStoredTerms(
         state,
         event.eventId,
-        parseTerms(event.data.terms),
+        event.data.terms,
         businessDate(event.data.effectiveOn),
       );
     case 'AgreementTerminated':
@@ -284,6 +290,29 @@ const periodOf = (period: { from: string; to: string }): SalesPeriod => ({
   from: businessDate(period.from),
   to: businessDate(period.to),
 });
+
+/**
+ * Recorded terms replay as recorded, whatever rules were added since; what those rules find wrong
+ * is kept beside them. Terms that cannot be read at all add no version, and say why.
+ */
+function withStoredTerms(
+  state: AgreementState,
+  termsEventId: string,
+  json: unknown,
+  effectiveOn: BusinessDate | null,
+): AgreementState {
+  const withProblems = (s: AgreementState, problems: readonly TermsProblem[]): AgreementState =>
+    problems.length === 0
+      ? s
+      : { ...s, termsProblems: [...s.termsProblems, { termsEventId, problems }] };
+  try {
+    const { terms, problems } = termsFromStored(json);
+    return withProblems(withTerms(state, termsEventId, terms, effectiveOn), problems);
+  } catch (error) {
+    if (!(error instanceof InvalidTermsError)) throw error;
+    return withProblems(state, error.problems);
+  }
+}
 
 function withTerms(
   state: AgreementState,

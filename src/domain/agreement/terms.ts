@@ -118,6 +118,13 @@ export class InvalidTermsError extends DomainError {
  * within 0-100, ...). Throws InvalidTermsError listing every problem.
  */
 export function parseTerms(json: unknown): AgreementTerms {
+  const { terms, problems } = new TermsChecker(shapeOf(json)).read();
+  if (problems.length > 0) throw new InvalidTermsError(problems);
+  return terms;
+}
+
+/** The terms' JSON shape, or InvalidTermsError listing every problem of it. */
+function shapeOf(json: unknown): ParsedTermsJson {
   const shape = agreementTermsSchema.safeParse(json);
   if (!shape.success) {
     throw new InvalidTermsError(
@@ -131,7 +138,23 @@ export function parseTerms(json: unknown): AgreementTerms {
       })),
     );
   }
-  return new TermsChecker(shape.data).check();
+  return shape.data;
+}
+
+/** Terms as a recorded event holds them, with what today's rules find wrong in them. */
+export interface StoredTerms {
+  readonly terms: AgreementTerms;
+  readonly problems: readonly TermsProblem[];
+}
+
+/**
+ * Reads the terms of a recorded AgreementSigned or AgreementAmended for replay. They were checked
+ * when they were recorded, so a rule added since must not make a signed agreement vanish: the
+ * problems today's rules find are returned beside the terms, not thrown. Throws InvalidTermsError
+ * only for terms that cannot be read at all (their shape, payment currency or signing date).
+ */
+export function termsFromStored(json: unknown): StoredTerms {
+  return new TermsChecker(shapeOf(json)).read();
 }
 
 class TermsChecker {
@@ -143,7 +166,8 @@ class TermsChecker {
       this.attempt('/paymentCurrency', () => currencyCode(json.paymentCurrency)) ?? null;
   }
 
-  check(): AgreementTerms {
+  /** The terms with every problem found; throws only when they cannot be built at all. */
+  read(): StoredTerms {
     const { json } = this;
     const signedOn = this.attempt('/signedOn', () => businessDate(json.signedOn));
     this.unique(
@@ -198,10 +222,10 @@ class TermsChecker {
         json.audit.costShiftThresholdPercent,
       ),
     };
-    if (this.problems.length > 0 || this.currency === null || signedOn === undefined) {
+    if (this.currency === null || signedOn === undefined) {
       throw new InvalidTermsError(this.problems);
     }
-    return {
+    const terms: AgreementTerms = {
       agreementId: json.agreementId.toLowerCase(),
       title: json.title,
       licensor: json.licensor,
@@ -218,6 +242,7 @@ class TermsChecker {
       ...(lateInterest && { lateInterest }),
       ...(audit && { audit }),
     };
+    return { terms, problems: this.problems };
   }
 
   private milestone(
