@@ -3,13 +3,18 @@ import type { AgreementEvent } from '../../../src/domain/agreement/agreementEven
 import type { AgreementState } from '../../../src/domain/agreement/agreementState';
 import type { AgreementCommand, CommandOf } from '../../../src/domain/agreement/commands';
 import { decide } from '../../../src/domain/agreement/decide';
-import { businessDate } from '../../../src/domain/dates';
+import { addDays, businessDate } from '../../../src/domain/dates';
 import { DomainError } from '../../../src/domain/domainError';
 import { milestonesForFact } from '../../../src/domain/policies/milestonesForFact';
-import { amountPaidOf } from '../../../src/domain/agreement/obligation';
+import { amountDueOf, amountPaidOf } from '../../../src/domain/agreement/obligation';
 import { parseMoney } from '../../../src/domain/money';
 import { context, fold, idFor, ofType } from '../support/agreementSpec';
-import { indSubmittedFact, reportUsSales, signed } from '../support/foundingDealStory';
+import {
+  indSubmittedFact,
+  phaseStartedFact,
+  reportUsSales,
+  signed,
+} from '../support/foundingDealStory';
 import { readBack } from '../support/storedRoundTrip';
 
 const cents = (n: bigint) => `${n / 100n}.${String(n % 100n).padStart(2, '0')}`;
@@ -136,6 +141,102 @@ function decidedStep(
   return 'events' in result ? result.events : [];
 }
 
+/**
+ * What creates, disputes and pays obligations: milestones on different days (due 30 days after
+ * each), quarterly royalties, disputes of all or part of an obligation, payments naming some.
+ * An index picks an obligation among those open so far, in the order they arose.
+ */
+const moneyStep = fc.oneof(
+  fc.record({
+    kind: fc.constant('phase' as const),
+    phase: fc.constantFrom('I' as const, 'II' as const, 'III' as const),
+    day: fc.integer({ min: 0, max: 2000 }),
+  }),
+  fc.record({ kind: fc.constant('ind' as const), day: fc.integer({ min: 0, max: 2000 }) }),
+  fc.record({
+    kind: fc.constant('sales' as const),
+    quarter: fc.integer({ min: 0, max: 7 }),
+    cents: fc.bigInt({ min: 0n, max: 20_000_000_000n }),
+  }),
+  fc.record({
+    kind: fc.constant('dispute' as const),
+    pick: fc.nat(),
+    whole: fc.boolean(),
+    bps: fc.integer({ min: 1, max: 10_000 }),
+  }),
+  fc.record({
+    kind: fc.constant('payment' as const),
+    cents: fc.bigInt({ min: 1n, max: 1_500_000_000n }),
+    names: fc.array(fc.nat(), { maxLength: 3 }),
+    day: fc.integer({ min: 0, max: 3000 }),
+  }),
+);
+type MoneyStep = typeof moneyStep extends fc.Arbitrary<infer S> ? S : never;
+
+const dayAfter = (from: string, days: number) => addDays(businessDate(from), days);
+
+function decidedMoneyStep(s: MoneyStep, index: number, live: AgreementState): AgreementEvent[] {
+  const key = `money${index}:`;
+  const obligations = [...live.obligations.values()].filter((o) => !o.reversed);
+  const pick = (n: number) => obligations[n % obligations.length]!;
+  const result = outcome(() => {
+    switch (s.kind) {
+      case 'phase':
+        return milestonesForFact({
+          fact: phaseStartedFact(`${key}phase`, s.phase, dayAfter('2008-01-01', s.day)),
+          state: live,
+          idFor,
+        });
+      case 'ind':
+        return milestonesForFact({
+          fact: indSubmittedFact(`${key}ind`, dayAfter('2008-01-01', s.day)),
+          state: live,
+          idFor,
+        });
+      case 'sales':
+        return decide(
+          reportUsSales(2012 + Math.floor(s.quarter / 4), (s.quarter % 4) + 1, cents(s.cents), key),
+          live,
+        );
+      case 'dispute': {
+        const obligation = pick(s.pick);
+        const due = amountDueOf(obligation).amountMinor;
+        const amount = s.whole ? due : (due * BigInt(s.bps)) / 10_000n;
+        return decide(
+          {
+            type: 'DisputeObligation',
+            ...context(key),
+            obligationId: obligation.obligationId,
+            disputedOn: '2010-01-01',
+            disputedBy: 'licensee',
+            amount: { amount: cents(amount), currency: 'USD' },
+            reason: 'conditions not met',
+          },
+          live,
+        );
+      }
+      case 'payment':
+        return decide(
+          paymentOf(
+            key,
+            cents(s.cents),
+            dayAfter('2008-01-01', s.day),
+            s.names.length > 0 ? [...new Set(s.names.map((n) => pick(n).obligationId))] : undefined,
+          ),
+          live,
+        );
+      default: {
+        const _exhaustive: never = s;
+        return _exhaustive;
+      }
+    }
+  });
+  if (s.kind === 'payment' && 'code' in result) {
+    throw new Error(`payment ${index} refused: ${result.code}`);
+  }
+  return 'events' in result ? result.events : [];
+}
+
 /** Commands a reader of the rebuilt state would decide next. */
 const nextCommands = (steps: number): AgreementCommand[] => {
   const year = 2012 + Math.floor(steps / 4) + 1;
@@ -211,35 +312,76 @@ describe('properties of the agreement decider', () => {
     );
   });
 
-  it('conserves money: what a payment allocates plus its credit is the payment', () => {
+  it('conserves money over several obligations and payments: applications plus credits are what was paid', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: 500_000_000n }), (amount) => {
-        const history = signed();
-        const events = decide(
-          {
-            type: 'RecordPayment',
-            ...context(),
-            amount: { amount: cents(amount), currency: 'USD' },
-            receivedOn: '2004-10-15',
-            payerPartyId: 'biogen-idec',
-            payeePartyId: 'immunogen',
-            reference: 'w',
-          },
-          fold(history),
+      fc.property(fc.array(moneyStep, { minLength: 3, maxLength: 14 }), (steps) => {
+        let history: AgreementEvent[] = signed();
+        let live = fold(history);
+        steps.forEach((s, index) => {
+          const events = decidedMoneyStep(s, index, live);
+          history = [...history, ...events];
+          live = fold(events, live);
+        });
+        const received = ofType(history, 'PaymentReceived');
+        const paid = steps.reduce((acc, s) => (s.kind === 'payment' ? acc + s.cents : acc), 0n);
+        expect(received.reduce((acc, r) => acc + parseMoney(r.data.amount).amountMinor, 0n)).toBe(
+          paid,
         );
-        const [applied] = ofType(events, 'PaymentApplied');
-        const allocated = applied!.data.allocations.reduce(
-          (acc, a) => acc + parseMoney(a.amount).amountMinor,
-          0n,
+        // Per payment: what it brought, what its applications took, and the credit still left.
+        const payments = new Map(
+          received.map((r) => {
+            const amount = parseMoney(r.data.amount).amountMinor;
+            return [r.eventId, { amount, applied: 0n, credit: amount, applications: 0 }];
+          }),
         );
-        expect(allocated + parseMoney(applied!.data.unapplied).amountMinor).toBe(amount);
-        const state = fold([...history, ...events]);
-        const paid = [...state.obligations.values()].reduce(
-          (acc, o) => acc + amountPaidOf(o).amountMinor,
-          0n,
+        const appliedTo = new Map<string, bigint>();
+        for (const application of ofType(history, 'PaymentApplied')) {
+          // This story has no credit notes: every application spends a payment's cash or credit.
+          const payment = payments.get(String(application.data.paymentEventId));
+          expect(payment).toBeDefined();
+          const available = parseMoney(application.data.available).amountMinor;
+          expect(available).toBe(payment!.credit);
+          const ids = application.data.allocations.map((a) => a.obligationId);
+          expect(new Set(ids).size).toBe(ids.length);
+          let taken = 0n;
+          for (const allocation of application.data.allocations) {
+            const amount = parseMoney(allocation.amount).amountMinor;
+            expect(amount).toBeGreaterThan(0n);
+            taken += amount;
+            appliedTo.set(
+              allocation.obligationId,
+              (appliedTo.get(allocation.obligationId) ?? 0n) + amount,
+            );
+          }
+          const unapplied = parseMoney(application.data.unapplied).amountMinor;
+          expect(unapplied).toBeGreaterThanOrEqual(0n);
+          expect(taken + unapplied).toBe(available);
+          payment!.applied += taken;
+          payment!.credit = unapplied;
+          payment!.applications += 1;
+        }
+        let allApplied = 0n;
+        let allCredit = 0n;
+        for (const payment of payments.values()) {
+          expect(payment.applications).toBeGreaterThan(0);
+          expect(payment.applied).toBeLessThanOrEqual(payment.amount);
+          expect(payment.applied + payment.credit).toBe(payment.amount);
+          allApplied += payment.applied;
+          allCredit += payment.credit;
+        }
+        expect(allApplied + allCredit).toBe(paid);
+
+        const obligations = [...live.obligations.values()];
+        for (const obligation of obligations) {
+          const paidTo = amountPaidOf(obligation).amountMinor;
+          expect(paidTo).toBe(appliedTo.get(obligation.obligationId) ?? 0n);
+          expect(paidTo).toBeLessThanOrEqual(amountDueOf(obligation).amountMinor);
+        }
+        expect(obligations.reduce((acc, o) => acc + amountPaidOf(o).amountMinor, 0n)).toBe(
+          allApplied,
         );
-        expect(paid).toBe(allocated);
       }),
+      { numRuns: 150 },
     );
   });
 
