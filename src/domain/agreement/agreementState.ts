@@ -53,6 +53,8 @@ export interface AccruedRoyalty {
 export interface ReceivedPaymentRecord {
   readonly amount: Money;
   readonly receivedOn: BusinessDate;
+  /** Who received it: its credit settles only that payee's obligations. */
+  readonly payeePartyId: string;
   /** What no obligation took: the payer's credit. */
   readonly unapplied: Money;
 }
@@ -69,10 +71,16 @@ export type ReversibleEntry =
   | { readonly kind: 'waiver'; readonly obligationId: string; readonly amount: Money }
   | {
       readonly kind: 'payment-application';
-      readonly paymentEventId: string;
+      /** The PaymentReceived, or the negative obligation (credit note), whose money was applied. */
+      readonly source: CreditSource;
       readonly allocations: readonly { readonly obligationId: string; readonly amount: Money }[];
-      readonly unapplied: Money;
+      /** What it took from its source: given back when it is reversed, whatever came after. */
+      readonly applied: Money;
     };
+
+export type CreditSource =
+  | { readonly kind: 'payment'; readonly paymentEventId: string }
+  | { readonly kind: 'credit-note'; readonly obligationId: string };
 
 export interface OpenDispute {
   readonly obligationId: string;

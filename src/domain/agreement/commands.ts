@@ -31,6 +31,15 @@ export type AgreementCommand =
   | Command<'IssueInvoice', Omit<EventDataInput<'InvoiceIssued'>, 'agreementId' | 'amount'>>
   | Command<'GivePaymentNotice', Omit<EventDataInput<'PaymentNoticeGiven'>, 'agreementId'>>
   | Command<'RecordPayment', Omit<EventDataInput<'PaymentReceived'>, 'agreementId'>>
+  | Command<
+      'ApplyCredit',
+      {
+        /** The day the credits are applied: from it they reduce what bears late interest. */
+        readonly appliedOn: BusinessDate;
+        /** The obligations to settle first, in this order; then the others, oldest due first. */
+        readonly obligationIds?: readonly string[];
+      }
+    >
   | Command<'WaiveObligation', Omit<EventDataInput<'ObligationWaived'>, 'agreementId'>>
   | Command<'DisputeObligation', Omit<EventDataInput<'ObligationDisputed'>, 'agreementId'>>
   | Command<

@@ -10,6 +10,7 @@ import {
   waiveObligation,
 } from './corrections';
 import { accrueLateInterest } from './accrueLateInterest';
+import { applyCredit } from './applyCredit';
 import { assessYearEnd } from './assessYearEnd';
 import { givePaymentNotice, issueInvoice } from './payability';
 import { recordPayment } from './recordPayment';
@@ -38,6 +39,8 @@ export function decide(command: AgreementCommand, state: AgreementState): Agreem
       return givePaymentNotice(command, state);
     case 'RecordPayment':
       return recordPayment(command, state);
+    case 'ApplyCredit':
+      return applyCredit(command, state);
     case 'WaiveObligation':
       return waiveObligation(command, state);
     case 'DisputeObligation':

@@ -6,7 +6,12 @@ import { withMilestonesAchieved, withoutMilestoneAchieved } from '../milestones/
 import { add, money, negate, parseMoney, subtract, type Money } from '../money';
 import { periodLabel, type SalesPeriod } from '../royalties/salesPeriod';
 import type { AgreementEvent } from './agreementEvent';
-import { accruedRoyaltyKey, type AgreementState, type ReversibleEntry } from './agreementState';
+import {
+  accruedRoyaltyKey,
+  type AgreementState,
+  type CreditSource,
+  type ReversibleEntry,
+} from './agreementState';
 import type { Obligation } from './obligation';
 import {
   InvalidTermsError,
@@ -175,7 +180,12 @@ function apply(state: AgreementState, event: AgreementEvent): AgreementState {
           ...state.payments,
           [
             event.eventId,
-            { amount, receivedOn: businessDate(event.data.receivedOn), unapplied: amount },
+            {
+              amount,
+              receivedOn: businessDate(event.data.receivedOn),
+              payeePartyId: event.data.payeePartyId,
+              unapplied: amount,
+            },
           ],
         ]),
       };
@@ -423,41 +433,61 @@ function paymentApplied(
   eventId: string,
   data: EventData<'PaymentApplied'>,
 ): AgreementState {
-  const payment = state.payments.get(data.paymentEventId);
-  if (payment === undefined) return state;
+  const payment =
+    data.paymentEventId === undefined ? undefined : state.payments.get(data.paymentEventId);
+  const note =
+    data.creditObligationId === undefined
+      ? undefined
+      : state.obligations.get(data.creditObligationId);
+  const source: CreditSource | undefined =
+    payment !== undefined && data.paymentEventId !== undefined
+      ? { kind: 'payment', paymentEventId: data.paymentEventId }
+      : note !== undefined
+        ? { kind: 'credit-note', obligationId: note.obligationId }
+        : undefined;
+  if (source === undefined) return state;
+  const sourceId = source.kind === 'payment' ? source.paymentEventId : source.obligationId;
+  const paidOn = data.appliedOn !== undefined ? businessDate(data.appliedOn) : payment?.receivedOn;
+  if (paidOn === undefined) return state;
   const allocations = data.allocations.map((a) => ({
     obligationId: a.obligationId,
     amount: parseMoney(a.amount),
   }));
+  const taken = allocations.reduce(
+    (total, a) => add(total, a.amount),
+    money(0n, parseMoney(data.available).currency),
+  );
+  const applications = [
+    ...allocations,
+    ...(source.kind === 'credit-note'
+      ? [{ obligationId: source.obligationId, amount: negate(taken) }]
+      : []),
+  ];
   let next = state;
-  for (const allocation of allocations) {
-    next = updateObligation(next, allocation.obligationId, (o) => ({
+  for (const application of applications) {
+    next = updateObligation(next, application.obligationId, (o) => ({
       ...o,
       payments: [
         ...o.payments,
-        {
-          paymentEventId: data.paymentEventId,
-          appliedByEventId: eventId,
-          paidOn: payment.receivedOn,
-          amount: allocation.amount,
-        },
+        { paymentEventId: sourceId, appliedByEventId: eventId, paidOn, amount: application.amount },
       ],
     }));
   }
-  const unapplied = parseMoney(data.unapplied);
-  return withEntry(
-    {
+  if (payment !== undefined && data.paymentEventId !== undefined) {
+    next = {
       ...next,
-      payments: new Map([...next.payments, [data.paymentEventId, { ...payment, unapplied }]]),
-    },
-    eventId,
-    {
-      kind: 'payment-application',
-      paymentEventId: data.paymentEventId,
-      allocations,
-      unapplied: payment.unapplied,
-    },
-  );
+      payments: new Map([
+        ...next.payments,
+        [data.paymentEventId, { ...payment, unapplied: subtract(payment.unapplied, taken) }],
+      ]),
+    };
+  }
+  return withEntry(next, eventId, {
+    kind: 'payment-application',
+    source,
+    allocations,
+    applied: taken,
+  });
 }
 
 /** A reversed milestone is earnable again, and the fact that caused it may be applied again. */
@@ -510,20 +540,26 @@ function reversed(state: AgreementState, reversedEventId: string): AgreementStat
       }));
     case 'payment-application': {
       let after: AgreementState = next;
-      for (const allocation of entry.allocations) {
-        after = updateObligation(after, allocation.obligationId, (o) => ({
+      const touched = [
+        ...entry.allocations.map((a) => a.obligationId),
+        ...(entry.source.kind === 'credit-note' ? [entry.source.obligationId] : []),
+      ];
+      for (const obligationId of touched) {
+        after = updateObligation(after, obligationId, (o) => ({
           ...o,
           payments: o.payments.filter((p) => p.appliedByEventId !== reversedEventId),
         }));
       }
-      const payment = after.payments.get(entry.paymentEventId);
+      if (entry.source.kind === 'credit-note') return after;
+      const { paymentEventId } = entry.source;
+      const payment = after.payments.get(paymentEventId);
       if (payment === undefined) return after;
-      // The payment's credit is what it was before this application.
+      // Give back what this application took: later applications of the same payment stand.
       return {
         ...after,
         payments: new Map([
           ...after.payments,
-          [entry.paymentEventId, { ...payment, unapplied: entry.unapplied }],
+          [paymentEventId, { ...payment, unapplied: add(payment.unapplied, entry.applied) }],
         ]),
       };
     }

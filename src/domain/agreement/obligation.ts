@@ -4,8 +4,13 @@ import { add, money, subtract, type Money } from '../money';
 import type { OpenObligation } from '../payments/openObligation';
 import type { PaymentTerm } from './terms';
 
-/** A payment applied to an obligation: how much, and the value date of the payment. */
+/**
+ * A payment or credit applied to an obligation: how much, and from when it counts (a payment's
+ * value date, or the day a credit was applied). On a negative obligation (a credit note) the
+ * amount is negative: the part of its credit used.
+ */
 export interface AppliedPayment {
+  /** The PaymentReceived, or the credit note's obligation id. */
   readonly paymentEventId: string;
   readonly appliedByEventId: string;
   readonly paidOn: BusinessDate;

@@ -5,14 +5,16 @@ import { applyPayment } from '../payments/applyPayment';
 import { emit, type AgreementEvent } from './agreementEvent';
 import type { AgreementState } from './agreementState';
 import type { CommandOf } from './commands';
+import { creditApplications, openObligations, requireKnownObligations } from './applyCredit';
 import { signedAgreementId } from './guards';
-import { openObligationOf } from './obligation';
+import { evolve } from './evolve';
 import { currentTerms } from './termsAt';
 
 /**
  * A payment is a fact about money (PaymentReceived), then its application: to the obligations the
  * remittance names, in that order, then to the others oldest due first; each gets at most its
  * open balance and what is left stays the payer's credit. Allocations + credit = the payment.
+ * Credits the payer already holds are applied first, by the same rules, on the value date.
  */
 export function recordPayment(
   command: CommandOf<'RecordPayment'>,
@@ -28,27 +30,20 @@ export function recordPayment(
       '/amount/currency',
     );
   }
-  const open = [...state.obligations.values()]
-    .filter((o) => !o.reversed)
-    .map(openObligationOf)
-    .filter((o) => o.amountDue.amountMinor > o.amountPaid.amountMinor);
   const named = command.intendedObligationIds ?? [];
-  named.forEach((obligationId, index) => {
-    if (!state.obligations.has(obligationId)) {
-      throw new DomainError(
-        'unknown-obligation',
-        `${obligationId} is not an obligation of this agreement`,
-        `/intendedObligationIds/${index}`,
-      );
-    }
+  requireKnownObligations(state, named, '/intendedObligationIds');
+  const receivedOn = businessDate(command.receivedOn, '/receivedOn');
+  // Credits the payer already holds are used first (a licensee pays the net of a credit note).
+  const credits = creditApplications(state, {
+    agreementId,
+    appliedOn: receivedOn,
+    obligationIds: named,
+    idFor: command.idFor,
   });
+  const open = openObligations(credits.reduce(evolve, state));
   const openIds = new Set(open.map((o) => o.obligationId));
   const allocation = applyPayment(
-    {
-      amount,
-      receivedOn: businessDate(command.receivedOn, '/receivedOn'),
-      obligationIds: named.filter((id) => openIds.has(id)),
-    },
+    { amount, receivedOn, obligationIds: named.filter((id) => openIds.has(id)) },
     open,
   );
   const paymentId = command.idFor('PaymentReceived');
@@ -64,6 +59,7 @@ export function recordPayment(
       payeePartyId: command.payeePartyId,
       reference: command.reference,
     }),
+    ...credits,
     emit(command.idFor('PaymentApplied'), 'PaymentApplied', {
       agreementId,
       paymentEventId: paymentId,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateField } from './dateField';
 import { defineEvent } from './eventDefinition';
 import { agreementIdField, eventIdField, obligationIdField } from './idFields';
 import {
@@ -15,13 +16,26 @@ export const paymentApplied = defineEvent({
     'A payment (or the credit left from it) was applied to open obligations: the allocations ' +
     'and the unapplied remainder, which stays a credit of the payer for later obligations. ' +
     'Money is conserved by construction: the allocations plus the remainder equal what was ' +
-    'available. Applying a credit later is another PaymentApplied of the same payment.',
+    'available. Applying a credit later is another PaymentApplied: of the same payment (the ' +
+    'credit left from it), or of a negative obligation (a credit note, e.g. a downward ' +
+    'restatement), dated the day it was applied.',
   schema: z
     .strictObject({
       agreementId: agreementIdField,
-      paymentEventId: eventIdField.describe('the PaymentReceived'),
+      paymentEventId: eventIdField
+        .optional()
+        .describe('the PaymentReceived whose cash or credit is applied (absent for a credit note)'),
+      creditObligationId: obligationIdField
+        .optional()
+        .describe('the negative obligation (a credit note) whose credit is applied'),
+      appliedOn: dateField
+        .optional()
+        .describe(
+          'the day a credit was applied, from which it reduces what bears late interest ' +
+            '(absent: the payment’s value date)',
+        ),
       available: positiveMoneyField.describe(
-        'what was there to apply: the payment, or the credit still left of it',
+        'what was there to apply: the payment, or the credit still left of it or of the credit note',
       ),
       allocations: z
         .array(
@@ -34,6 +48,12 @@ export const paymentApplied = defineEvent({
       unapplied: nonNegativeMoneyField.describe('the remainder, kept as a credit'),
     })
     .superRefine((event, ctx) => {
+      if ((event.paymentEventId === undefined) === (event.creditObligationId === undefined))
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a payment or a credit note is applied: exactly one of the two',
+          path: ['creditObligationId'],
+        });
       const { currency } = event.available;
       requireCurrency(ctx, currency, [
         [['unapplied'], event.unapplied],
