@@ -4,6 +4,7 @@ import type { AgreementState } from '../../../src/domain/agreement/agreementStat
 import type { CommandOf } from '../../../src/domain/agreement/commands';
 import { balanceOf, type Obligation } from '../../../src/domain/agreement/obligation';
 import { businessDate } from '../../../src/domain/dates';
+import { eventDefinition } from '../../../src/domain/events/catalogue';
 import { context, fold, given, ofType, recorded } from '../support/agreementSpec';
 import { reportUsSales, signed, usd } from '../support/foundingDealStory';
 
@@ -169,6 +170,23 @@ describe('credits', () => {
     given(...history)
       .when(applyCredit('2016-07-01', undefined, 'again:'))
       .then((events) => expect(events).toEqual([]));
+  });
+
+  it('records a PaymentApplied of a payment or of a credit note, never both or neither', () => {
+    const { schema } = eventDefinition('PaymentApplied');
+    const base = {
+      agreementId: '00000000-0000-4000-8000-000000000001',
+      appliedOn: '2016-05-10',
+      available: usd('1.00'),
+      allocations: [{ obligationId: '00000000-0000-4000-8000-000000000002', amount: usd('1.00') }],
+      unapplied: usd('0.00'),
+    };
+    const payment = { paymentEventId: '00000000-0000-4000-8000-000000000003' };
+    const note = { creditObligationId: '00000000-0000-4000-8000-000000000004' };
+    expect(schema.safeParse({ ...base, ...payment }).success).toBe(true);
+    expect(schema.safeParse({ ...base, ...note }).success).toBe(true);
+    expect(schema.safeParse({ ...base, ...payment, ...note }).success).toBe(false);
+    expect(schema.safeParse(base).success).toBe(false);
   });
 
   it('refuses to apply credits to an obligation of another agreement', () => {
