@@ -30,6 +30,8 @@ const ADVISORY_LOCK_NAMESPACE = 764_021;
 export class PostgresReadStore implements ReadStore {
   readonly dialect = 'postgres';
   private readonly leases = new Set<PostgresLease>();
+  private idleLeaseSession: pg.Client | null = null;
+  private closing = false;
   private readonly clock: () => Date;
 
   private constructor(
@@ -129,16 +131,56 @@ export class PostgresReadStore implements ReadStore {
   }
 
   async tryAcquireLease(name: string): Promise<Lease | null> {
+    // Followers ask every second: reuse one idle session for asking instead of a new connection
+    // each time. The session that wins becomes the lease's own (its transactions are fenced by it).
+    const client = this.idleLeaseSession ?? (await this.openLeaseSession());
+    this.idleLeaseSession = null;
+    let acquired: boolean;
+    try {
+      const result = await client.query<{ acquired: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS acquired',
+        [ADVISORY_LOCK_NAMESPACE, `lease:${name}`],
+      );
+      acquired = result.rows[0]?.acquired === true;
+      // Operators see in pg_stat_activity which session leads which job.
+      if (acquired) {
+        await client.query("SELECT set_config('application_name', $1, false)", [
+          `obligations-lease:${name}`.slice(0, 63),
+        ]);
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    if (!acquired) {
+      if (this.idleLeaseSession === null && !this.closing) this.idleLeaseSession = client;
+      else await client.end().catch(() => undefined);
+      return null;
+    }
+    client.removeAllListeners();
+    client.on('error', () => undefined); // reported through `lost` below
+    const lease = new PostgresLease(name, client, this.options.logger);
+    this.leases.add(lease);
+    lease.lost.addEventListener('abort', () => this.leases.delete(lease), { once: true });
+    return lease;
+  }
+
+  private async openLeaseSession(): Promise<pg.Client> {
     const client = new pg.Client({
       connectionString: this.options.connectionString,
-      application_name: `obligations-lease:${name}`.slice(0, 63),
+      application_name: 'obligations-lease',
       types: pgTypes,
-      // Our side probes an idle connection after 10 s (the OS decides how often after that).
       connectionTimeoutMillis: 5_000,
+      // Our side probes an idle connection after 10 s (the OS decides how often after that).
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
     });
-    client.on('error', () => undefined); // reported through `lost` below
+    // An idle session that dies is simply not reused.
+    const forget = (): void => {
+      if (this.idleLeaseSession === client) this.idleLeaseSession = null;
+    };
+    client.on('error', forget);
+    client.on('end', forget);
     await client.connect();
     try {
       // The server's side: if this machine dies (not just the process), the server must notice
@@ -146,22 +188,11 @@ export class PostgresReadStore implements ReadStore {
       await client.query(
         'SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3',
       );
-      const result = await client.query<{ acquired: boolean }>(
-        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS acquired',
-        [ADVISORY_LOCK_NAMESPACE, `lease:${name}`],
-      );
-      if (result.rows[0]?.acquired !== true) {
-        await client.end();
-        return null;
-      }
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
     }
-    const lease = new PostgresLease(name, client, this.options.logger);
-    this.leases.add(lease);
-    lease.lost.addEventListener('abort', () => this.leases.delete(lease), { once: true });
-    return lease;
+    return client;
   }
 
   async ping(): Promise<void> {
@@ -169,6 +200,10 @@ export class PostgresReadStore implements ReadStore {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    const idle = this.idleLeaseSession;
+    this.idleLeaseSession = null;
+    await idle?.end().catch(() => undefined);
     await Promise.all([...this.leases].map((lease) => lease.release()));
     await this.pool.end();
   }

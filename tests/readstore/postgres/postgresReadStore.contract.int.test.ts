@@ -28,3 +28,34 @@ describeWithPostgres('PostgreSQL', () => {
     };
   });
 });
+
+describeWithPostgres('PostgreSQL read store leases', () => {
+  it('asks for a lease again and again on one idle session, not a new connection each time', async () => {
+    const database = await createTestDatabase();
+    const open = (): Promise<PostgresReadStore> =>
+      PostgresReadStore.open({ connectionString: database.url, logger: testLogger() });
+    const [leader, follower] = await Promise.all([open(), open()]);
+    try {
+      const lease = await leader.tryAcquireLease('audit-trail');
+      expect(lease).not.toBeNull();
+      for (let attempt = 0; attempt < 5; attempt++) {
+        expect(await follower.tryAcquireLease('audit-trail')).toBeNull();
+      }
+      const sessions = await database.admin<{ application_name: string }>(
+        `SELECT application_name FROM pg_stat_activity
+          WHERE datname = $1 AND application_name LIKE 'obligations-lease%' ORDER BY application_name`,
+        [database.name],
+      );
+      // The leader's session, named after what it leads, and the follower's one idle session.
+      expect(sessions.map((session) => session.application_name)).toEqual([
+        'obligations-lease',
+        'obligations-lease:audit-trail',
+      ]);
+      await lease!.release();
+      expect(await follower.tryAcquireLease('audit-trail')).not.toBeNull();
+    } finally {
+      await Promise.all([leader.close(), follower.close()]);
+      await database.drop();
+    }
+  });
+});
