@@ -89,3 +89,9 @@ export function dateOf(year: number, month: number, day: number, pointer?: strin
 export function monthOf(date: BusinessDate): number {
   return plain(date).month;
 }
+
+/** The last day of the calendar quarter the date falls in: 2008-02-01 → 2008-03-31. */
+export function calendarQuarterEndOf(date: BusinessDate): BusinessDate {
+  const month = monthOf(date);
+  return endOfMonth(yearOf(date), month + ((3 - (month % 3)) % 3));
+}

@@ -1,3 +1,4 @@
+import { abortableSleep } from './abortableSleep';
 import type { Logger } from 'pino';
 import type { ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from './eventStore';
 import type { WakeSignal } from './wakeSignal';
@@ -47,7 +48,7 @@ export function catchUpSubscription(
           { err: error, position, retryMs },
           'subscription cannot read the log; retrying',
         );
-        await sleep(retryMs, abort.signal);
+        await abortableSleep(retryMs, abort.signal);
         retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
         continue;
       }
@@ -80,16 +81,4 @@ export function catchUpSubscription(
 
 function isRetryable(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'store-unavailable';
-}
-
-function sleep(ms: number, abort: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      abort.removeEventListener('abort', done);
-      resolve();
-    }
-    abort.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,3 +1,4 @@
+import { abortableSleep } from '../eventstore/abortableSleep';
 import type { Logger } from 'pino';
 import type { Projection } from '../../projections/projection';
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/eventStore';
@@ -77,7 +78,7 @@ export class ProjectionWorker {
         log.warn({ err: error }, 'cannot ask for the projection lease');
       }
       if (lease === null) {
-        await sleep(this.leaseRetryMs, this.stopping.signal);
+        await abortableSleep(this.leaseRetryMs, this.stopping.signal);
         continue;
       }
       let failed = false;
@@ -103,7 +104,10 @@ export class ProjectionWorker {
         ? Math.min(Math.max(this.failureBackoffMs * 2, this.leaseRetryMs), 60_000)
         : 0;
       if (!this.stopping.signal.aborted)
-        await sleep(Math.max(this.leaseRetryMs, this.failureBackoffMs), this.stopping.signal);
+        await abortableSleep(
+          Math.max(this.leaseRetryMs, this.failureBackoffMs),
+          this.stopping.signal,
+        );
     }
   }
 
@@ -144,17 +148,4 @@ export class ProjectionWorker {
     });
     this.position = to;
   }
-}
-
-function sleep(ms: number, abort: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (abort.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      abort.removeEventListener('abort', done);
-      resolve();
-    }
-    abort.addEventListener('abort', done, { once: true });
-  });
 }

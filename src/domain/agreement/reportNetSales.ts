@@ -1,8 +1,8 @@
-import { businessDate, isBefore } from '../dates';
+import { isBefore } from '../dates';
 import { DomainError } from '../domainError';
 import { minimumRoyaltyYearRule } from '../royalties/minimumAnnualRoyalty';
 import { computeRoyaltyStatement } from '../royalties/royaltyStatement';
-import { periodLabel, salesPeriod, type SalesPeriod } from '../royalties/salesPeriod';
+import { periodLabel, type SalesPeriod } from '../royalties/salesPeriod';
 import { sameTierYear, tierYearOf } from '../royalties/tierYear';
 import { salesMilestonesCrossed, type NetSalesPosition } from '../milestones/salesMilestones';
 import { add, formatMoney, money, type Money } from '../money';
@@ -17,6 +17,7 @@ import { productNetSalesOf } from './productNetSales';
 import { computationOf } from './royaltyAccruedData';
 import { requireLicensedProducts, royaltyReportFor, statementsBefore } from './royaltyReports';
 import { termsAt } from './termsAt';
+import { commandPeriod } from './commandPeriod';
 
 /**
  * A net sales report: recorded, then a royalty accrued per statement line (product x country) of
@@ -30,11 +31,7 @@ export function reportNetSales(
   state: AgreementState,
 ): AgreementEvent[] {
   const agreementId = signedAgreementId(state);
-  const period = salesPeriod(
-    businessDate(command.period.from, '/period/from'),
-    businessDate(command.period.to, '/period/to'),
-    '/period',
-  );
+  const period = commandPeriod(command.period);
   requireInForceOn(state, period.from, '/period');
   if (state.netSalesReports.has(periodLabel(period))) {
     throw new DomainError(

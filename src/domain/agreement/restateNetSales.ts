@@ -1,4 +1,4 @@
-import { businessDate, isBefore } from '../dates';
+import { isBefore } from '../dates';
 import { DomainError } from '../domainError';
 import { formatMoney, money } from '../money';
 import { dueOnOf } from '../payments/dueOn';
@@ -7,7 +7,7 @@ import { restateRoyalties } from '../royalties/royaltyRestatement';
 import type { RoyaltyReport } from '../royalties/royaltyReport';
 import { computeRoyaltyStatement } from '../royalties/royaltyStatement';
 import type { RoyaltyStatement } from '../royalties/royaltyStatementLine';
-import { periodLabel, salesPeriod, type SalesPeriod } from '../royalties/salesPeriod';
+import { periodLabel, type SalesPeriod } from '../royalties/salesPeriod';
 import { sameTierYear, tierYearOfPeriod } from '../royalties/tierYear';
 import { emit, type AgreementEvent } from './agreementEvent';
 import type { AgreementState, ReportedNetSales, TermsVersion } from './agreementState';
@@ -23,6 +23,7 @@ import {
 import { salesMilestonesOfRestatement } from './salesMilestonesOfRestatement';
 import type { RoyaltyClause } from './terms';
 import { termsAt } from './termsAt';
+import { commandPeriod } from './commandPeriod';
 
 /**
  * A restatement: the corrected report of an already reported period, recorded as a new entry
@@ -39,11 +40,7 @@ export function restateNetSales(
   state: AgreementState,
 ): AgreementEvent[] {
   const agreementId = signedAgreementId(state);
-  const period = salesPeriod(
-    businessDate(command.period.from, '/period/from'),
-    businessDate(command.period.to, '/period/to'),
-    '/period',
-  );
+  const period = commandPeriod(command.period);
   requireInForceOn(state, period.from, '/period');
   const restated = state.netSalesReports.get(periodLabel(period));
   if (restated === undefined) {

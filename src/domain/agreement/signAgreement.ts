@@ -1,6 +1,6 @@
 import { formatMoney } from '../money';
 import { dueOnOf } from '../payments/dueOn';
-import { calendarQuarterEndOf } from '../milestones/calendarQuarter';
+import { calendarQuarterEndOf } from '../dates';
 import { DomainError } from '../domainError';
 import { emit, type AgreementEvent } from './agreementEvent';
 import type { AgreementState } from './agreementState';

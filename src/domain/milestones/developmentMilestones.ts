@@ -1,6 +1,6 @@
 import type { AgreementTerms } from '../agreement/terms';
 import { DomainError } from '../domainError';
-import { calendarQuarterEndOf } from './calendarQuarter';
+import { calendarQuarterEndOf } from '../dates';
 import type { DevelopmentFact } from './developmentFact';
 import { meetsDevelopmentTrigger } from './developmentTrigger';
 import type { MilestoneAchievement } from './milestoneAchievement';
