@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { jsonPointer } from '../domain/jsonPointer';
 
 export interface FieldError {
   readonly detail: string;
@@ -22,12 +23,8 @@ export class ValidationError extends Error {
     return new ValidationError(
       error.issues.map((issue) => ({
         detail: issue.message,
-        pointer: basePointer + issue.path.map((key) => `/${escapePointer(String(key))}`).join(''),
+        pointer: basePointer + jsonPointer(issue.path),
       })),
     );
   }
-}
-
-function escapePointer(key: string): string {
-  return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { DomainError } from '../domainError';
-import { pointerOf } from './refineWith';
+import { jsonPointer } from '../jsonPointer';
 
 export interface EventDataProblem {
   /** RFC 6901 pointer into the data as stored ('' is the data itself). */
@@ -39,10 +39,10 @@ export class InvalidEventDataError extends DomainError {
       error.issues.flatMap((issue) =>
         issue.code === 'unrecognized_keys'
           ? issue.keys.map((key) => ({
-              pointer: pointerOf([...issue.path, key]),
+              pointer: jsonPointer([...issue.path, key]),
               detail: `unknown member ${JSON.stringify(key)}`,
             }))
-          : [{ pointer: pointerOf(issue.path), detail: issue.message }],
+          : [{ pointer: jsonPointer(issue.path), detail: issue.message }],
       ),
     );
   }

@@ -26,8 +26,3 @@ export function pathOf(pointer: string): (string | number)[] {
     .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'))
     .map((token) => (/^(0|[1-9]\d*)$/.test(token) ? Number(token) : token));
 }
-
-/** `['lines', 0, 'amount']` → `/lines/0/amount`. */
-export function pointerOf(path: readonly PropertyKey[]): string {
-  return path.map((key) => `/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
-}
