@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { addDays } from '../../../src/domain/dates';
 import { calendarQuarter } from '../../../src/domain/royalties/calendarQuarter';
 import { royaltyTermInCountry, royaltyTermStatus } from '../../../src/domain/royalties/royaltyTerm';
 import {
@@ -5,6 +7,9 @@ import {
   lastDayCoveredByValidClaim,
 } from '../../../src/domain/royalties/validClaim';
 import { d } from './support/royaltyExamples';
+
+const isLeapYear = (year: number): boolean =>
+  (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
 const TEN_YEARS_OR_WHILE_A_CLAIM_LASTS = { years: 10, extendedWhileValidClaim: true };
 const TEN_YEARS = { years: 10, extendedWhileValidClaim: false };
@@ -92,14 +97,45 @@ describe('the royalty term in a country', () => {
     ).toBe('2020-03-14');
   });
 
-  it('takes 28 February as the anniversary of a first sale on a leap day', () => {
-    expect(
+  it('ends a term that began on a leap day on 28 February, the day before its anniversary, 1 March', () => {
+    const lastDayFrom = (firstCommercialSaleOn: string, years: number) =>
       royaltyTermInCountry({
-        firstCommercialSaleOn: d('2012-02-29'),
+        firstCommercialSaleOn: d(firstCommercialSaleOn),
         validClaims: [],
-        term: TEN_YEARS,
-      }).lastRoyaltyDay,
-    ).toBe('2022-02-27');
+        term: { years, extendedWhileValidClaim: false },
+      }).lastRoyaltyDay;
+    expect(lastDayFrom('2012-02-29', 10)).toBe('2022-02-28');
+    expect(lastDayFrom('2024-02-29', 10)).toBe('2034-02-28');
+    // An anniversary that is itself a leap day: the last day is 28 February.
+    expect(lastDayFrom('2012-02-29', 12)).toBe('2024-02-28');
+    // A term from 1 March ends on the leap day when there is one.
+    expect(lastDayFrom('2011-03-01', 1)).toBe('2012-02-29');
+    expect(lastDayFrom('2012-02-28', 10)).toBe('2022-02-27');
+  });
+
+  it('is never a day short: the day after its last day is the Nth anniversary (1 March for 29 February)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: 0, max: 365 * 40 }).map((offset) => addDays(d('2000-01-01'), offset)),
+          fc.integer({ min: 0, max: 9 }).map((n) => d(`${2000 + 4 * n}-02-29`)),
+        ),
+        fc.integer({ min: 1, max: 20 }),
+        (startsOn, years) => {
+          const lastDay = royaltyTermInCountry({
+            firstCommercialSaleOn: startsOn,
+            validClaims: [],
+            term: { years, extendedWhileValidClaim: false },
+          }).lastRoyaltyDay!;
+          const [year, month, day] = startsOn.split('-').map(Number) as [number, number, number];
+          const anniversary =
+            month === 2 && day === 29 && !isLeapYear(year + years)
+              ? `${year + years}-03-01`
+              : `${year + years}${startsOn.slice(4)}`;
+          expect(addDays(lastDay, 1)).toBe(anniversary);
+        },
+      ),
+    );
   });
 
   it('tells whether a quarter is before, within, across or after the end of the term', () => {
