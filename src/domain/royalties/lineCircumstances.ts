@@ -12,11 +12,14 @@ export interface LineCircumstances extends ReductionCircumstances {
 }
 
 /**
- * Valid Claim coverage is read on the period's first day: a claim granted or lost during a period
- * changes the rate from the next period, as a generic entry does from the next full quarter
- * (sales cannot be split by day from a period total). Where no claim covers, the clause's tiers
- * without a Valid Claim price the line if it has them; otherwise its no-valid-claim reduction
- * applies (if any).
+ * Valid Claim coverage is read on the period's last day: the rate applying at the end of the
+ * quarter prices all of its sales, so a claim that expires during a quarter takes the claim's
+ * rate off that whole quarter, and one granted during a quarter applies to all of it. Sales cannot
+ * be split by day from a period total, and a pro-rata by days is a guess no contract makes; where
+ * the contract prices at the date of sale, the licensee reports the days before and after the
+ * change as two periods (any run of days within a tier year is a period). Where no claim covers,
+ * the clause's tiers without a Valid Claim price the line if it has them; otherwise its
+ * no-valid-claim reduction applies (if any).
  */
 export function lineCircumstances(input: {
   readonly terms: RoyaltyStatementTerms;
@@ -27,7 +30,7 @@ export function lineCircumstances(input: {
   const { clause } = input.terms;
   const coveredByValidClaim = isCoveredByValidClaimOn(
     input.facts?.validClaims ?? [],
-    input.period.from,
+    input.period.to,
   );
   const tierSchedule: TierSchedule =
     !coveredByValidClaim && clause.tiersWithoutValidClaim !== undefined

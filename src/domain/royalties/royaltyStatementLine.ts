@@ -28,7 +28,7 @@ export interface RoyaltyStatementLine {
   readonly withinTermConversion?: FxConversion;
   /** The line's net sales the tiers count and the rates apply to, in the payment currency. */
   readonly royaltyBearingNetSales: Money;
-  /** Read on the period's first day. */
+  /** Read on the period's last day (see `lineCircumstances`). */
   readonly coveredByValidClaim: boolean;
   readonly tierSchedule: TierSchedule;
   /** The product's royalty-bearing net sales of the tier year, across the clause's countries. */

@@ -144,20 +144,50 @@ describe('reductions, in the contract’s order', () => {
     expect(lineFor(statement!, 'US').royalty).toEqual(usd('6166666.67'));
   });
 
-  it('halves the royalty by the no-valid-claim share from the first quarter that starts without a claim', () => {
+  describe('a Valid Claim that starts or ends during a period: the coverage on the period’s last day prices it', () => {
     const clause = royaltyClause({
       reductions: [{ kind: 'no-valid-claim', reduction: percent('50') }],
     });
-    const facts = [
-      countryFacts('US', {
-        validClaims: [{ coveredFrom: d('2008-05-06'), endedOn: d('2012-02-15') }],
-      }),
-    ];
-    const statements = accrue(termsOf(clause), facts, [
+    const twoQuarters = [
       quarter(2012, 1, [sale('US', usd('1000000.00'))]),
       quarter(2012, 2, [sale('US', usd('1000000.00'))]),
-    ]);
-    expect(royaltiesOf(statements)).toEqual([usd('30000.00'), usd('15000.00')]);
+    ];
+    const claimEnding = (endedOn: string) => [
+      countryFacts('US', { validClaims: [{ coveredFrom: d('2008-05-06'), endedOn: d(endedOn) }] }),
+    ];
+
+    it('halves the whole quarter in which the claim expired, and the quarters after', () => {
+      const statements = accrue(termsOf(clause), claimEnding('2012-02-15'), twoQuarters);
+      expect(royaltiesOf(statements)).toEqual([usd('15000.00'), usd('15000.00')]);
+      expect(lineFor(statements[0]!, 'US').coveredByValidClaim).toBe(false);
+    });
+
+    it('keeps the claim’s rate for a quarter whose last day the claim still covers', () => {
+      const statements = accrue(termsOf(clause), claimEnding('2012-04-01'), twoQuarters);
+      expect(royaltiesOf(statements)).toEqual([usd('30000.00'), usd('15000.00')]);
+    });
+
+    it('prices a quarter in which a claim was granted with the claim', () => {
+      const facts = [countryFacts('US', { validClaims: [{ coveredFrom: d('2012-05-20') }] })];
+      expect(royaltiesOf(accrue(termsOf(clause), facts, twoQuarters))).toEqual([
+        usd('15000.00'),
+        usd('30000.00'),
+      ]);
+    });
+
+    it('prices the days before the expiry with the claim when the licensee reports them as a period of their own', () => {
+      const statements = accrue(termsOf(clause), claimEnding('2012-02-15'), [
+        {
+          period: salesPeriod(d('2012-01-01'), d('2012-02-14')),
+          lines: [sale('US', usd('400000.00'))],
+        },
+        {
+          period: salesPeriod(d('2012-02-15'), d('2012-03-31')),
+          lines: [sale('US', usd('600000.00'))],
+        },
+      ]);
+      expect(royaltiesOf(statements)).toEqual([usd('12000.00'), usd('9000.00')]);
+    });
   });
 });
 
