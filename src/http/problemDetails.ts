@@ -22,6 +22,20 @@ export interface Problem {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/**
+ * An error that carries its own answer: thrown by the HTTP building blocks (If-Match,
+ * Idempotency-Key) that decide status, problem and headers (Retry-After, ETag) where they detect it.
+ */
+export class HttpProblemError extends Error {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(problem.detail);
+    this.name = 'HttpProblemError';
+  }
+}
+
 // Relative type URIs resolve against this service (RFC 9457 allows URI references), so each
 // problem type can be documented here later without inventing a domain now.
 export const problemType = (code: string): string => `/problems/${code}`;
@@ -37,6 +51,7 @@ const STORE_PROBLEMS: Record<EventStoreErrorCode, { status: number; title: strin
 /** What the client is told about an error. Server-side failures say nothing of their internals. */
 export function problemFor(error: unknown): Problem {
   if (error instanceof EventStoreError) return storeProblem(error);
+  if (error instanceof HttpProblemError) return error.problem;
   if (error instanceof ValidationError) {
     return {
       type: problemType(error.code),
@@ -129,6 +144,9 @@ export function problemDetailsHandler(): ErrorRequestHandler {
       return;
     }
     const problem = problemFor(error);
+    if (error instanceof HttpProblemError) {
+      for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+    }
     // pino-http logs res.err, with its stack, on the request's completion line.
     if (problem.status >= 500) res.err = error instanceof Error ? error : new Error(String(error));
     sendProblem(req, res, problem);
