@@ -1,5 +1,27 @@
+import type { EventStore } from '../src/eventstore/eventStore';
+import { milestonePolicy } from '../src/application/milestonePolicy';
+import { apiKeys } from './apiKeys';
 import { auditTrail } from './auditTrail';
+import { obligationsProjection } from './obligations';
+import { paymentsProjection } from './payments';
 import type { Projection } from './projection';
+import { royaltyStatementsProjection } from './royaltyStatements';
 
-/** Every read model the workers keep up to date. */
-export const projections: readonly Projection[] = [auditTrail];
+/** The read models finance, legal and auditors query: what a rebuild recomputes. */
+export function readModels(store: EventStore): Projection[] {
+  return [
+    auditTrail,
+    apiKeys,
+    obligationsProjection(store),
+    paymentsProjection,
+    royaltyStatementsProjection,
+  ];
+}
+
+/**
+ * Every checkpointed worker: the read models, and the policies that append what facts imply
+ * (never rebuilt: what they appended stays appended, and their event ids make a rerun a no-op).
+ */
+export function workersFor(store: EventStore): Projection[] {
+  return [...readModels(store), milestonePolicy(store)];
+}

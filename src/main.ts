@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { describeStore, loadConfig, type Config } from './config';
+import { ApiKeyRegistry, apiKeyRoutes, bootstrapAdminKey, createAuthenticator } from './auth';
 import { createApp } from './http/app';
+import { apiRouter } from './http/api/route';
 import { createLogger } from './logger';
 import { openStore } from './openStore';
 import { openReadStore } from './readstore/openReadStore';
 import { startWorkers } from './workers/startWorkers';
-import { projections } from '../projections/catalogue';
+import { workersFor } from '../projections/catalogue';
 import { startServer } from './server';
 import { shutDown } from './shutdown';
 import { EXIT_CODES, startupFailureOf, type StartupFailure } from './startupFailure';
@@ -43,14 +45,34 @@ async function start(config: Config, logger: Logger): Promise<void> {
   const workers =
     config.role === 'api'
       ? null
-      : await startWorkers({ projections, store, readStore, logger }).catch(
+      : await startWorkers({ projections: workersFor(store), store, readStore, logger }).catch(
           async (error: unknown) => {
             await closeStores();
             throw error;
           },
         );
+  const apiKeys = new ApiKeyRegistry({ store });
+  const serveApi = config.role !== 'worker';
+  if (serveApi)
+    await bootstrapAdminKey({
+      registry: apiKeys,
+      bootstrapKey: config.bootstrapAdminKey,
+      logger,
+    }).catch(async (error: unknown) => {
+      await workers?.stop();
+      await closeStores();
+      throw error;
+    });
+  const routes = [...apiKeyRoutes({ registry: apiKeys, readStore })];
+  const authenticate = createAuthenticator({ registry: apiKeys });
   const shutdownController = new AbortController();
-  const app = createApp({ store, readStore, logger, shutdownSignal: shutdownController.signal });
+  const app = createApp({
+    store,
+    readStore,
+    logger,
+    shutdownSignal: shutdownController.signal,
+    routers: serveApi ? [apiRouter({ routes, authenticate })] : [],
+  });
   const server = await startServer({ app, port: config.port, host: config.host }).catch(
     async (error: unknown) => {
       await workers?.stop();

@@ -43,6 +43,8 @@ export function compareDates(a: BusinessDate, b: BusinessDate): number {
 
 export const isBefore = (a: BusinessDate, b: BusinessDate): boolean => compareDates(a, b) < 0;
 export const isOnOrBefore = (a: BusinessDate, b: BusinessDate): boolean => compareDates(a, b) <= 0;
+export const earlierOf = (a: BusinessDate, b: BusinessDate): BusinessDate =>
+  isBefore(b, a) ? b : a;
 export const laterOf = (a: BusinessDate, b: BusinessDate): BusinessDate =>
   compareDates(a, b) >= 0 ? a : b;
 

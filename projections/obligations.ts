@@ -1,0 +1,343 @@
+import type { AgreementState } from '../src/domain/agreement/agreementState';
+import {
+  amountDueOf,
+  amountPaidOf,
+  balanceOf,
+  type Obligation,
+} from '../src/domain/agreement/obligation';
+import { payeeOf } from '../src/domain/agreement/payeeOf';
+import { termsVersion } from '../src/domain/agreement/termsAt';
+import type { Money } from '../src/domain/money';
+import type { EventStore, RecordedEvent } from '../src/eventstore/eventStore';
+import { canonicalJson } from '../src/eventstore/json';
+import type { SqlExecutor, SqlParameter } from '../src/readstore/readStore';
+import { AgreementStates, agreementIdOfStream } from './agreementStates';
+import type { Projection } from './projection';
+
+const CREATE_TABLES = `
+CREATE TABLE agreements (
+  agreement_id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  licensor_party_id TEXT NOT NULL,
+  licensor_name TEXT NOT NULL,
+  licensee_party_id TEXT NOT NULL,
+  licensee_name TEXT NOT NULL,
+  signed_on TEXT NOT NULL,
+  terminated_on TEXT,
+  payment_currency TEXT NOT NULL,
+  terms TEXT NOT NULL,
+  stream_version BIGINT NOT NULL,
+  obligation_count BIGINT NOT NULL,
+  earned_minor BIGINT NOT NULL,
+  paid_minor BIGINT NOT NULL,
+  open_minor BIGINT NOT NULL,
+  created_position BIGINT NOT NULL,
+  updated_position BIGINT NOT NULL
+);
+CREATE INDEX agreements_by_licensor ON agreements (licensor_party_id, created_position);
+CREATE INDEX agreements_by_licensee ON agreements (licensee_party_id, created_position);
+CREATE INDEX agreements_by_position ON agreements (created_position);
+CREATE TABLE obligations (
+  obligation_id TEXT PRIMARY KEY,
+  agreement_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  clause_id TEXT,
+  terms_event_id TEXT NOT NULL,
+  triggering_event_id TEXT,
+  charged_on_obligation_id TEXT,
+  currency TEXT NOT NULL,
+  amount_minor BIGINT NOT NULL,
+  adjustments_minor BIGINT NOT NULL,
+  waived_minor BIGINT NOT NULL,
+  amount_due_minor BIGINT NOT NULL,
+  amount_paid_minor BIGINT NOT NULL,
+  open_minor BIGINT NOT NULL,
+  disputed_minor BIGINT NOT NULL,
+  arises_on TEXT NOT NULL,
+  due_on TEXT,
+  status TEXT NOT NULL,
+  payer_party_id TEXT NOT NULL,
+  payee_party_id TEXT,
+  created_position BIGINT NOT NULL,
+  updated_position BIGINT NOT NULL
+);
+CREATE INDEX obligations_by_position ON obligations (created_position);
+CREATE INDEX obligations_by_agreement ON obligations (agreement_id, created_position);
+CREATE INDEX obligations_by_payer ON obligations (payer_party_id, created_position);
+CREATE INDEX obligations_by_payee ON obligations (payee_party_id, created_position);
+CREATE INDEX obligations_by_due ON obligations (due_on, created_position);
+`;
+
+/** Where an obligation stands, as its events made it (overdue is derived when asked, from a date). */
+export type ObligationStatus =
+  'accrued' | 'payable' | 'partially-paid' | 'paid' | 'waived' | 'disputed' | 'reversed';
+
+export function obligationStatusOf(obligation: Obligation): ObligationStatus {
+  if (obligation.reversed) return 'reversed';
+  if (obligation.disputed.amountMinor > 0n) return 'disputed';
+  const paid = amountPaidOf(obligation).amountMinor;
+  if (balanceOf(obligation).amountMinor <= 0n) {
+    return paid === 0n && obligation.waived.amountMinor > 0n ? 'waived' : 'paid';
+  }
+  if (obligation.dueOn === null) return 'accrued';
+  return paid > 0n ? 'partially-paid' : 'payable';
+}
+
+/** Minor units as a column value: exact, or an error beyond 2^53 minor units. */
+export function minorOf(amount: Money): number {
+  const value = Number(amount.amountMinor);
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(
+      `${amount.amountMinor} minor units of ${amount.currency} exceed what the read model stores`,
+    );
+  return value;
+}
+
+const OBLIGATION_COLUMNS = [
+  'obligation_id',
+  'agreement_id',
+  'kind',
+  'clause_id',
+  'terms_event_id',
+  'triggering_event_id',
+  'charged_on_obligation_id',
+  'currency',
+  'amount_minor',
+  'adjustments_minor',
+  'waived_minor',
+  'amount_due_minor',
+  'amount_paid_minor',
+  'open_minor',
+  'disputed_minor',
+  'arises_on',
+  'due_on',
+  'status',
+  'payer_party_id',
+  'payee_party_id',
+  'created_position',
+  'updated_position',
+] as const;
+
+/** Columns an event may change after the obligation was created. */
+const MUTABLE_OBLIGATION_COLUMNS = [
+  'adjustments_minor',
+  'waived_minor',
+  'amount_due_minor',
+  'amount_paid_minor',
+  'open_minor',
+  'disputed_minor',
+  'due_on',
+  'status',
+  'payee_party_id',
+  'updated_position',
+] as const;
+
+const AGREEMENT_COLUMNS = [
+  'agreement_id',
+  'title',
+  'licensor_party_id',
+  'licensor_name',
+  'licensee_party_id',
+  'licensee_name',
+  'signed_on',
+  'terminated_on',
+  'payment_currency',
+  'terms',
+  'stream_version',
+  'obligation_count',
+  'earned_minor',
+  'paid_minor',
+  'open_minor',
+  'created_position',
+  'updated_position',
+] as const;
+
+function upsert(
+  table: string,
+  columns: readonly string[],
+  key: string,
+  mutable: readonly string[],
+): string {
+  return (
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ` +
+    `ON CONFLICT (${key}) DO UPDATE SET ${mutable.map((c) => `${c} = excluded.${c}`).join(', ')}`
+  );
+}
+
+const UPSERT_OBLIGATION = upsert(
+  'obligations',
+  OBLIGATION_COLUMNS,
+  'obligation_id',
+  MUTABLE_OBLIGATION_COLUMNS,
+);
+const UPSERT_AGREEMENT = upsert(
+  'agreements',
+  AGREEMENT_COLUMNS,
+  'agreement_id',
+  AGREEMENT_COLUMNS.filter((c) => c !== 'agreement_id' && c !== 'created_position'),
+);
+
+interface Touched {
+  readonly agreementId: string;
+  state: AgreementState;
+  version: number;
+  position: number;
+  /** Obligations whose events were in this batch, with the position of their latest one. */
+  readonly obligationPositions: Map<string, number>;
+  /** The terms as last signed or amended in this batch (JSON text). */
+  terms?: string;
+  /** Obligations created in this batch: the creating event's position and what triggered it. */
+  readonly created: Map<string, { position: number; trigger: string | null }>;
+}
+
+/**
+ * Agreements (parties, terms, and the summary of earned, paid and open) and their obligations
+ * (amount, payer, payee, due date, paid, open balance, status), as the decider's own state has
+ * them: the rows are written from the agreement state the events fold to, so the read model can
+ * never disagree with what a command sees.
+ */
+export function obligationsProjection(store: EventStore): Projection {
+  const states = new AgreementStates(store);
+  return {
+    name: 'obligations',
+    migrations: [
+      {
+        version: 1,
+        name: 'agreements and obligations',
+        sqlite: CREATE_TABLES,
+        postgres: CREATE_TABLES,
+      },
+    ],
+    async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
+      const touched = new Map<string, Touched>();
+      try {
+        for (const event of events) {
+          const agreementId = agreementIdOfStream(event.streamId);
+          if (agreementId === undefined) continue;
+          const { before, after: state } = await states.step(agreementId, event);
+          let entry = touched.get(agreementId);
+          if (entry === undefined) {
+            entry = {
+              agreementId,
+              state,
+              version: event.streamVersion,
+              position: event.globalPosition,
+              obligationPositions: new Map(),
+              created: new Map(),
+            };
+            touched.set(agreementId, entry);
+          }
+          entry.state = state;
+          entry.version = event.streamVersion;
+          entry.position = event.globalPosition;
+          if (event.type === 'AgreementSigned' || event.type === 'AgreementAmended') {
+            entry.terms = canonicalJson((event.data as { terms: never }).terms);
+          }
+          if (state.obligations.has(event.eventId) && !before.obligations.has(event.eventId)) {
+            const { causedByEventId } = event.data as { causedByEventId?: unknown };
+            entry.created.set(event.eventId, {
+              position: event.globalPosition,
+              trigger: typeof causedByEventId === 'string' ? causedByEventId : null,
+            });
+          }
+          // Evolve never rebuilds an obligation it did not change: identity says what changed.
+          for (const [id, obligation] of state.obligations) {
+            if (before.obligations.get(id) !== obligation)
+              entry.obligationPositions.set(id, event.globalPosition);
+          }
+        }
+        for (const entry of touched.values()) await writeAgreement(tx, entry);
+      } catch (error) {
+        states.clear();
+        throw error;
+      }
+    },
+  };
+}
+
+async function writeAgreement(tx: SqlExecutor, entry: Touched): Promise<void> {
+  const { state, agreementId } = entry;
+  const signed = state.termsHistory[0];
+  if (signed === undefined) return;
+  const latest = state.termsHistory[state.termsHistory.length - 1] ?? signed;
+  const { terms } = latest;
+  let earned = 0;
+  let paid = 0;
+  let open = 0;
+  for (const [obligationId, obligation] of state.obligations) {
+    earned += minorOf(amountDueOf(obligation));
+    paid += minorOf(amountPaidOf(obligation));
+    open += minorOf(balanceOf(obligation));
+    const changedAt = entry.obligationPositions.get(obligationId);
+    if (changedAt === undefined) continue;
+    const createdTerms = termsVersion(state, obligation.termsEventId)?.terms ?? terms;
+    const row: Record<(typeof OBLIGATION_COLUMNS)[number], SqlParameter> = {
+      obligation_id: obligationId,
+      agreement_id: agreementId,
+      kind: obligation.kind,
+      clause_id: obligation.clauseId,
+      terms_event_id: obligation.termsEventId,
+      triggering_event_id: entry.created.get(obligationId)?.trigger ?? null,
+      charged_on_obligation_id: obligation.chargedOnObligationId ?? null,
+      currency: obligation.amount.currency,
+      amount_minor: minorOf(obligation.amount),
+      adjustments_minor: minorOf(obligation.adjustments),
+      waived_minor: minorOf(obligation.waived),
+      amount_due_minor: minorOf(amountDueOf(obligation)),
+      amount_paid_minor: minorOf(amountPaidOf(obligation)),
+      open_minor: minorOf(balanceOf(obligation)),
+      disputed_minor: minorOf(obligation.disputed),
+      arises_on: obligation.arisesOn,
+      due_on: obligation.dueOn,
+      status: obligationStatusOf(obligation),
+      payer_party_id: createdTerms.licensee.partyId,
+      payee_party_id: payeeOf(state, obligation)?.partyId ?? null,
+      created_position: entry.created.get(obligationId)?.position ?? changedAt,
+      updated_position: changedAt,
+    };
+    await tx.execute(
+      UPSERT_OBLIGATION,
+      OBLIGATION_COLUMNS.map((c) => row[c]),
+    );
+  }
+  const row: Record<(typeof AGREEMENT_COLUMNS)[number], SqlParameter> = {
+    agreement_id: agreementId,
+    title: terms.title,
+    licensor_party_id: terms.licensor.partyId,
+    licensor_name: terms.licensor.name,
+    licensee_party_id: terms.licensee.partyId,
+    licensee_name: terms.licensee.name,
+    signed_on: signed.terms.signedOn,
+    terminated_on: state.terminatedOn,
+    payment_currency: terms.paymentCurrency,
+    terms: entry.terms ?? '',
+    stream_version: entry.version,
+    obligation_count: state.obligations.size,
+    earned_minor: earned,
+    paid_minor: paid,
+    open_minor: open,
+    created_position: entry.position,
+    updated_position: entry.position,
+  };
+  if (entry.terms === undefined) {
+    // Terms unchanged in this batch: keep the stored text.
+    await tx.execute(
+      `UPDATE agreements SET ${AGREEMENT_COLUMNS.filter(
+        (c) => !['agreement_id', 'terms', 'created_position'].includes(c),
+      )
+        .map((c) => `${c} = ?`)
+        .join(', ')} WHERE agreement_id = ?`,
+      [
+        ...AGREEMENT_COLUMNS.filter(
+          (c) => !['agreement_id', 'terms', 'created_position'].includes(c),
+        ).map((c) => row[c]),
+        agreementId,
+      ],
+    );
+    return;
+  }
+  await tx.execute(
+    UPSERT_AGREEMENT,
+    AGREEMENT_COLUMNS.map((c) => row[c]),
+  );
+}

@@ -1,0 +1,90 @@
+import { parseMoney, type MoneyJson } from '../src/domain/money';
+import type { RecordedEvent } from '../src/eventstore/eventStore';
+import { canonicalJson } from '../src/eventstore/json';
+import type { SqlExecutor } from '../src/readstore/readStore';
+import { domainEventOf } from '../src/application/storedEvents';
+import { agreementIdOfStream } from './agreementStates';
+import { minorOf } from './obligations';
+import type { Projection } from './projection';
+
+const CREATE_TABLES = `
+CREATE TABLE royalty_statement_lines (
+  event_id TEXT PRIMARY KEY,
+  agreement_id TEXT NOT NULL,
+  clause_id TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  country TEXT NOT NULL,
+  period_from TEXT NOT NULL,
+  period_to TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  royalty_minor BIGINT NOT NULL,
+  previously_accrued_minor BIGINT NOT NULL,
+  amount_minor BIGINT NOT NULL,
+  due_on TEXT,
+  caused_by_event_id TEXT,
+  computation TEXT NOT NULL,
+  reversed INTEGER NOT NULL,
+  position BIGINT NOT NULL
+);
+CREATE INDEX royalty_lines_by_position ON royalty_statement_lines (position);
+CREATE INDEX royalty_lines_by_agreement ON royalty_statement_lines (agreement_id, period_from, position);
+CREATE INDEX royalty_lines_by_product ON royalty_statement_lines (product_id, country, period_from);
+`;
+
+/**
+ * Royalty statements: one row per accrual of a statement line (clause x product x country x
+ * period), with the computation exactly as the decider recorded it (local net sales, FX rate and
+ * converted amount, tier slices, reductions, rounding), what was accrued before for the line
+ * (a restatement accrues the difference) and the amount of this entry.
+ */
+export const royaltyStatementsProjection: Projection = {
+  name: 'royalty-statements',
+  migrations: [
+    {
+      version: 1,
+      name: 'royalty statement lines',
+      sqlite: CREATE_TABLES,
+      postgres: CREATE_TABLES,
+    },
+  ],
+  async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      const agreementId = agreementIdOfStream(event.streamId);
+      if (agreementId === undefined) continue;
+      if (event.type !== 'RoyaltyAccrued' && event.type !== 'EntryReversed') continue;
+      // Read through the catalogue: an older schema version is upcast first.
+      const data = domainEventOf(event).data as unknown as Record<string, unknown>;
+      if (event.type === 'RoyaltyAccrued') {
+        const period = data.period as { from: string; to: string };
+        const royalty = data.royalty as MoneyJson;
+        await tx.execute(
+          `INSERT INTO royalty_statement_lines (event_id, agreement_id, clause_id, product_id,
+             country, period_from, period_to, currency, royalty_minor, previously_accrued_minor,
+             amount_minor, due_on, caused_by_event_id, computation, reversed, position)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+          [
+            event.eventId,
+            agreementId,
+            data.clauseId as string,
+            data.productId as string,
+            data.country as string,
+            period.from,
+            period.to,
+            royalty.currency,
+            minorOf(parseMoney(royalty)),
+            minorOf(parseMoney(data.previouslyAccrued as MoneyJson)),
+            minorOf(parseMoney(data.amount as MoneyJson)),
+            (data.dueOn as string | undefined) ?? null,
+            (data.causedByEventId as string | undefined) ?? null,
+            canonicalJson(data.computation),
+            event.globalPosition,
+          ],
+        );
+      } else if (event.type === 'EntryReversed' && data.reversedEventType === 'RoyaltyAccrued') {
+        await tx.execute('UPDATE royalty_statement_lines SET reversed = 1 WHERE event_id = ?', [
+          data.reversedEventId as string,
+        ]);
+      }
+    }
+  },
+};
