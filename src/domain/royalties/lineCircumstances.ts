@@ -2,7 +2,7 @@ import type { Money } from '../money';
 import { genericEntryCutApplies } from './genericEntry';
 import type { RoyaltyCountryFacts, RoyaltyStatementTerms } from './royaltyReport';
 import type { ReductionCircumstances } from './royaltyReductions';
-import type { TierSchedule } from './royaltyYearToDate';
+import type { TierSchedule } from './tierSchedule';
 import type { SalesPeriod } from './salesPeriod';
 import { isCoveredByValidClaimOn } from './validClaim';
 

@@ -1,9 +1,9 @@
-import { DomainError } from '../domainError';
 import { add, money, subtract, sum, type Money } from '../money';
-import { addExact, exactZero, isZeroExact, roundExact } from './exactAmount';
+import { addExact, exactZero, isZeroExact, roundExact, sumExact } from './exactAmount';
 import { lineCircumstances } from './lineCircumstances';
 import { royaltyBaseOfLine, type LineRoyaltyBase } from './lineRoyaltyBase';
 import { lineTierRoyalty } from './lineTierRoyalty';
+import type { PricedSales } from './pricedSales';
 import { applyReductions } from './royaltyReductions';
 import {
   lineKey,
@@ -20,13 +20,13 @@ import {
 import type { RoyaltyStatement, RoyaltyStatementLine } from './royaltyStatementLine';
 import {
   advanceYearToDate,
-  noNetSales,
   productNetSalesYearToDate,
   yearToDateForPeriod,
   type RoyaltyYearToDate,
   type YearToDateLine,
 } from './royaltyYearToDate';
 import { tierYearOfPeriod } from './tierYear';
+import { wholeSalesTrueUps } from './wholeSalesTrueUp';
 
 export interface RoyaltyStatementInput {
   readonly terms: RoyaltyStatementTerms;
@@ -77,21 +77,13 @@ export function computeRoyaltyStatement(input: RoyaltyStatementInput): RoyaltySt
     });
   }
   // Under whole-sales bands a band change reprices the year's earlier sales of every country,
-  // including those with nothing reported this period.
+  // including those with nothing reported this period, with the reductions they bore then.
   const reportedKeys = new Set(reported.map(lineKey));
   const repricedOnly =
     clause.tierModel === 'whole-sales'
       ? before.lines
           .filter((line) => productSales.has(line.productId) && !reportedKeys.has(lineKey(line)))
-          .map((line) => {
-            if (!facts.has(lineKey(line))) {
-              throw new DomainError(
-                'facts-missing',
-                `${line.productId} in ${line.country} had sales this tier year; its facts are needed to reprice them`,
-              );
-            }
-            return { productId: line.productId, country: line.country, base: undefined };
-          })
+          .map((line) => ({ productId: line.productId, country: line.country, base: undefined }))
       : [];
   const yearToDate = new Map(before.lines.map((line) => [lineKey(line), line]));
 
@@ -122,7 +114,14 @@ export function computeRoyaltyStatement(input: RoyaltyStatementInput): RoyaltySt
       lines.map((line) => line.royalty),
       paymentCurrency,
     ),
-    yearToDateAfter: advanceYearToDate(before, lines, report.period.to),
+    yearToDateAfter: advanceYearToDate(
+      before,
+      lines.map((line) => ({
+        ...line,
+        ...(line.pricedSales && { priced: line.pricedSales }),
+      })),
+      report.period.to,
+    ),
   };
 }
 
@@ -140,48 +139,86 @@ function statementLine(input: {
 }): RoyaltyStatementLine {
   const { base, terms, productSales, earlier } = input;
   const { clause, paymentCurrency, rounding } = terms;
-  const circumstances = lineCircumstances({
-    terms,
-    period: input.report.period,
-    facts: input.facts,
-    thirdPartyRoyalties: input.thirdPartyRoyalties,
-  });
-  const netSales = base?.royaltyBearingNetSales ?? money(0n, paymentCurrency);
-  const tiered = lineTierRoyalty({
-    clause,
-    tierSchedule: circumstances.tierSchedule,
-    productNetSalesBefore: productSales.before,
-    productNetSalesAfter: productSales.after,
-    netSales,
-    netSalesBefore: earlier?.netSales ?? noNetSales(paymentCurrency),
-  });
-  const reduced = applyReductions(tiered.royalty, clause.reductions, circumstances);
-  const yearToDateBefore = earlier?.royalty ?? exactZero(paymentCurrency);
-  const yearToDateAfter = addExact(yearToDateBefore, reduced.royalty);
+  const period = input.report.period;
+  const own = base && ownSales({ ...input, base });
+  const trueUps =
+    clause.tierModel === 'whole-sales'
+      ? wholeSalesTrueUps({
+          clause,
+          earlierSales: earlier?.sales ?? [],
+          productNetSalesBefore: productSales.before,
+          productNetSalesAfter: productSales.after,
+        })
+      : [];
+  const nothing = exactZero(paymentCurrency);
+  const royaltyExact = sumExact(
+    [own?.reduced.royalty ?? nothing, ...trueUps.map((slice) => slice.truedUp?.royalty ?? nothing)],
+    paymentCurrency,
+  );
+  const lastPriced = earlier?.sales[earlier.sales.length - 1];
+  const yearToDateBefore = earlier?.royalty ?? nothing;
+  const yearToDateAfter = addExact(yearToDateBefore, royaltyExact);
   return {
     productId: input.productId,
     country: input.country,
-    period: input.report.period,
+    period,
     ...(base && {
       conversion: base.conversion,
       ...(base.royaltyTerm && { royaltyTerm: base.royaltyTerm }),
       royaltyTermStatus: base.royaltyTermStatus,
       ...(base.withinTermConversion && { withinTermConversion: base.withinTermConversion }),
     }),
-    royaltyBearingNetSales: netSales,
-    coveredByValidClaim: circumstances.coveredByValidClaim,
-    tierSchedule: circumstances.tierSchedule,
+    ...(own && { pricedSales: own.priced }),
+    royaltyBearingNetSales: base?.royaltyBearingNetSales ?? money(0n, paymentCurrency),
+    coveredByValidClaim:
+      own?.priced.circumstances.coveredByValidClaim ??
+      lastPriced?.circumstances.coveredByValidClaim ??
+      false,
+    tierSchedule: own?.priced.tierSchedule ?? lastPriced?.tierSchedule ?? 'tiers',
     productNetSalesBefore: productSales.before,
     productNetSalesAfter: productSales.after,
-    tierSlices: tiered.slices,
-    royaltyBeforeReductions: tiered.royalty,
-    reductions: reduced.applied,
-    royaltyExact: reduced.royalty,
+    tierSlices: [...(own?.tiered.slices ?? []), ...trueUps],
+    royaltyBeforeReductions: sumExact(
+      [own?.tiered.royalty ?? nothing, ...trueUps.map((slice) => slice.royalty)],
+      paymentCurrency,
+    ),
+    reductions: own?.reduced.applied ?? [],
+    royaltyExact,
     royaltyYearToDateBefore: yearToDateBefore,
     royaltyYearToDateAfter: yearToDateAfter,
     royalty: subtract(
       roundExact(yearToDateAfter, rounding),
       roundExact(yearToDateBefore, rounding),
     ),
+  };
+}
+
+/** A reported line's own sales of the period: tiered, then reduced with the period's reductions. */
+function ownSales(input: Parameters<typeof statementLine>[0] & { readonly base: LineRoyaltyBase }) {
+  const { base, terms, productSales } = input;
+  const circumstances = lineCircumstances({
+    terms,
+    period: input.report.period,
+    facts: input.facts,
+    thirdPartyRoyalties: input.thirdPartyRoyalties,
+  });
+  const tiered = lineTierRoyalty({
+    clause: terms.clause,
+    tierSchedule: circumstances.tierSchedule,
+    productNetSalesBefore: productSales.before,
+    productNetSalesAfter: productSales.after,
+    netSales: base.royaltyBearingNetSales,
+  });
+  const { tierSchedule, ...reductionCircumstances } = circumstances;
+  const priced: PricedSales = {
+    period: input.report.period,
+    netSales: base.royaltyBearingNetSales,
+    tierSchedule,
+    circumstances: reductionCircumstances,
+  };
+  return {
+    priced,
+    tiered,
+    reduced: applyReductions(tiered.royalty, terms.clause.reductions, reductionCircumstances),
   };
 }

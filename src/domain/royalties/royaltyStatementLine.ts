@@ -1,7 +1,9 @@
 import type { Money } from '../money';
 import type { ExactAmount } from './exactAmount';
 import type { FxConversion } from './fxConversion';
-import type { RoyaltyYearToDate, TierSchedule } from './royaltyYearToDate';
+import type { RoyaltyYearToDate } from './royaltyYearToDate';
+import type { TierSchedule } from './tierSchedule';
+import type { PricedSales } from './pricedSales';
 import type { AppliedReduction } from './royaltyReductions';
 import type { RoyaltyTermInCountry, RoyaltyTermStatus } from './royaltyTerm';
 import type { SalesPeriod } from './salesPeriod';
@@ -28,18 +30,24 @@ export interface RoyaltyStatementLine {
   readonly withinTermConversion?: FxConversion;
   /** The line's net sales the tiers count and the rates apply to, in the payment currency. */
   readonly royaltyBearingNetSales: Money;
+  /** The period's sales with what priced them; absent on a line with nothing reported. */
+  readonly pricedSales?: PricedSales;
   /** Read on the period's last day (see `lineCircumstances`). */
   readonly coveredByValidClaim: boolean;
   readonly tierSchedule: TierSchedule;
   /** The product's royalty-bearing net sales of the tier year, across the clause's countries. */
   readonly productNetSalesBefore: Money;
   readonly productNetSalesAfter: Money;
-  /** They add up to `royaltyBeforeReductions`. */
+  /** The period's sales slices, then (whole-sales) one true-up per earlier period repriced. */
   readonly tierSlices: readonly TierSlice[];
+  /** The slices' royalties added up. */
   readonly royaltyBeforeReductions: ExactAmount;
-  /** In the contract's order. */
+  /**
+   * The reductions of the period's own sales, in the contract's order; a true-up carries the
+   * change of its own period's reductions.
+   */
   readonly reductions: readonly AppliedReduction[];
-  /** The period's royalty after reductions, exact. */
+  /** The period's royalty after reductions, exact: own sales and true-ups. */
   readonly royaltyExact: ExactAmount;
   /** The line's exact royalty of the tier year before and after this period. */
   readonly royaltyYearToDateBefore: ExactAmount;

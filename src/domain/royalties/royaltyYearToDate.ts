@@ -3,12 +3,11 @@ import { isBefore, type BusinessDate } from '../dates';
 import { DomainError } from '../domainError';
 import { add, money, sum, type Money } from '../money';
 import type { ExactAmount } from './exactAmount';
+import type { PricedSales } from './pricedSales';
 import { lineKey } from './royaltyReport';
 import { periodLabel, type SalesPeriod } from './salesPeriod';
+import type { TierSchedule } from './tierSchedule';
 import { sameTierYear, type TierYear } from './tierYear';
-
-/** Which of the clause's tier schedules priced some sales: the clause's own field names. */
-export type TierSchedule = 'tiers' | 'tiersWithoutValidClaim';
 
 /** One product in one country, over the tier year so far. */
 export interface YearToDateLine {
@@ -16,6 +15,8 @@ export interface YearToDateLine {
   readonly country: string;
   /** Royalty-bearing net sales in the payment currency, by the tier schedule that priced them. */
   readonly netSales: Readonly<Record<TierSchedule, Money>>;
+  /** Each period's sales with what priced them, in order: what a whole-sales true-up reprices. */
+  readonly sales: readonly PricedSales[];
   /** The line's royalty for the year so far, exact: the cumulative method rounds this. */
   readonly royalty: ExactAmount;
 }
@@ -84,31 +85,45 @@ export const noNetSales = (currency: CurrencyCode): Record<TierSchedule, Money> 
   tiersWithoutValidClaim: money(0n, currency),
 });
 
-/** The year to date after a statement: each line's sales added, its exact royalty carried. */
+/**
+ * The year to date after a statement: each line's sales added with what priced them, its exact
+ * royalty carried. Lines are kept in product and country order, whatever the report's order.
+ */
 export function advanceYearToDate(
   before: RoyaltyYearToDate,
   lines: readonly {
     readonly productId: string;
     readonly country: string;
-    readonly tierSchedule: TierSchedule;
-    readonly royaltyBearingNetSales: Money;
+    /** Absent on a line with no sales reported in the period. */
+    readonly priced?: PricedSales;
     readonly royaltyYearToDateAfter: ExactAmount;
   }[],
   accruedThrough: BusinessDate,
 ): RoyaltyYearToDate {
   const byKey = new Map(before.lines.map((line) => [lineKey(line), line]));
   for (const line of lines) {
-    const netSales =
-      byKey.get(lineKey(line))?.netSales ?? noNetSales(line.royaltyBearingNetSales.currency);
+    const earlier = byKey.get(lineKey(line));
+    const netSales = earlier?.netSales ?? noNetSales(line.royaltyYearToDateAfter.currency);
+    const { priced } = line;
     byKey.set(lineKey(line), {
       productId: line.productId,
       country: line.country,
-      netSales: {
-        ...netSales,
-        [line.tierSchedule]: add(netSales[line.tierSchedule], line.royaltyBearingNetSales),
-      },
+      netSales:
+        priced === undefined
+          ? netSales
+          : {
+              ...netSales,
+              [priced.tierSchedule]: add(netSales[priced.tierSchedule], priced.netSales),
+            },
+      sales: [
+        ...(earlier?.sales ?? []),
+        ...(priced === undefined || priced.netSales.amountMinor === 0n ? [] : [priced]),
+      ],
       royalty: line.royaltyYearToDateAfter,
     });
   }
-  return { tierYear: before.tierYear, accruedThrough, lines: [...byKey.values()] };
+  const ordered = [...byKey.values()].sort((a, b) => compareKeys(lineKey(a), lineKey(b)));
+  return { tierYear: before.tierYear, accruedThrough, lines: ordered };
 }
+
+const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

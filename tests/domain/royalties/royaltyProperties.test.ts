@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import type { Reduction, RoyaltyClause, Tier } from '../../../src/domain/agreement/terms';
 import { currencyCode } from '../../../src/domain/currency';
-import { addDays, businessDate } from '../../../src/domain/dates';
+import { addDays, businessDate, isOnOrBefore } from '../../../src/domain/dates';
 import { money, sum, type Money } from '../../../src/domain/money';
-import { compare, ratio, type Ratio } from '../../../src/domain/ratio';
+import { add, compare, multiply, ratio, type Ratio } from '../../../src/domain/ratio';
 import { roundToInteger, type RoundingMode } from '../../../src/domain/rounding';
+import { firstDayOfNextQuarter } from '../../../src/domain/royalties/calendarQuarter';
 import { reverseRoyaltyStatement } from '../../../src/domain/royalties/royaltyAdjustment';
 import { sumExact } from '../../../src/domain/royalties/exactAmount';
 import { marginalRoyalty } from '../../../src/domain/royalties/marginalTiers';
@@ -12,12 +13,15 @@ import type { RoyaltyReport, RoyaltyReportLine } from '../../../src/domain/royal
 import { restateRoyalties } from '../../../src/domain/royalties/royaltyRestatement';
 import type { RoyaltyStatement } from '../../../src/domain/royalties/royaltyStatementLine';
 import { salesPeriod, type SalesPeriod } from '../../../src/domain/royalties/salesPeriod';
+import { tierContaining } from '../../../src/domain/royalties/tierContaining';
 import {
   accrue,
   countryFacts,
   d,
   percent,
+  quarter,
   royaltyClause,
+  sale,
   termsOf,
   USD,
 } from './support/royaltyExamples';
@@ -216,6 +220,57 @@ describe('royalty properties', () => {
         expect(byCountry.get(line.country) ?? money(0n, USD)).toEqual(rounded);
       }
     });
+  });
+
+  it('adds a whole-sales year up to each quarter’s sales at the year’s band, each with the reductions that quarter bore', () => {
+    fc.assert(
+      fc.property(
+        tierSchedule(false),
+        fc.array(cents(10n ** 11n), { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 0, max: 500 }),
+        fc.integer({ min: 0, max: 500 }),
+        (tiers, sales, genericDay, claimDay) => {
+          const genericEntryOn = addDays(d('2011-09-01'), genericDay);
+          const claimEndedOn = addDays(d('2011-09-01'), claimDay);
+          const clause = royaltyClause({
+            tierModel: 'whole-sales',
+            tiers,
+            reductions: YEAR_LONG_REDUCTIONS,
+          });
+          const facts = [
+            countryFacts('US', {
+              genericEntryOn,
+              validClaims: [{ coveredFrom: d('2008-05-06'), endedOn: claimEndedOn }],
+            }),
+          ];
+          const quarters = sales.map((amount, index) =>
+            quarter(2012, index + 1, [sale('US', money(amount, USD))]),
+          );
+          const statements = accrue(termsOf(clause, 'half-up'), facts, quarters);
+          const yearRate = tierContaining(
+            tiers,
+            money(
+              sales.reduce((a, b) => a + b, 0n),
+              USD,
+            ),
+          ).rate;
+          const expected = quarters.map((report, index) => {
+            const { period } = report;
+            let share = ratio(1n);
+            if (isOnOrBefore(firstDayOfNextQuarter(genericEntryOn), period.from))
+              share = multiply(share, percent('60'));
+            if (isOnOrBefore(claimEndedOn, period.to)) share = multiply(share, percent('75'));
+            return multiply(ratio(sales[index]!), multiply(yearRate, share));
+          });
+          expect(
+            sumExact(
+              statements.flatMap((statement) => statement.lines.map((line) => line.royaltyExact)),
+              USD,
+            ).amountMinor,
+          ).toEqual(expected.reduce(add, ratio(0n)));
+        },
+      ),
+    );
   });
 
   it('makes a restatement plus the original equal the corrected statements', () => {

@@ -1,4 +1,5 @@
 import { sum } from '../../../src/domain/money';
+import { calendarQuarter } from '../../../src/domain/royalties/calendarQuarter';
 import { roundExact, sumExact } from '../../../src/domain/royalties/exactAmount';
 import { marginalRoyalty } from '../../../src/domain/royalties/marginalTiers';
 import { salesPeriod } from '../../../src/domain/royalties/salesPeriod';
@@ -104,14 +105,23 @@ describe('a year of royalties under whole-sales bands', () => {
         rate: percent('3.5'),
         royalty: exactUsd('393209876.15'),
       },
-      {
+      expect.objectContaining({
         kind: 'true-up',
         from: usd('0.00'),
         to: usd('177777778.01'),
         rate: percent('0.5'),
-        royalty: exactUsd('88888889.005'),
-      },
+        royalty: exactUsd('40617283.945'),
+        truedUp: expect.objectContaining({ period: calendarQuarter(2012, 1) }),
+      }),
+      expect.objectContaining({
+        kind: 'true-up',
+        rate: percent('0.5'),
+        royalty: exactUsd('48271605.06'),
+        truedUp: expect.objectContaining({ period: calendarQuarter(2012, 2) }),
+      }),
     ]);
+    // One true-up per earlier quarter: 177,777,778.01 x 0.5% = 888,888.89005 in all.
+    expect(line.royaltyBeforeReductions).toEqual(exactUsd('482098765.155'));
     expect(line.royalty).toEqual(usd('4820987.65'));
   });
 

@@ -1,3 +1,4 @@
+import { sum } from '../../../src/domain/money';
 import { calendarQuarter } from '../../../src/domain/royalties/calendarQuarter';
 import { computeRoyaltyStatement } from '../../../src/domain/royalties/royaltyStatement';
 import { salesPeriod } from '../../../src/domain/royalties/salesPeriod';
@@ -16,6 +17,7 @@ import {
   sale,
   termsOf,
   tiers,
+  USD,
   usd,
 } from './support/royaltyExamples';
 
@@ -211,6 +213,13 @@ describe('whole-sales true-ups across countries', () => {
         to: usd('150000000.00'),
         rate: percent('0.5'),
         royalty: exactUsd('25000000'),
+        truedUp: {
+          period: calendarQuarter(2012, 1),
+          netSales: usd('50000000.00'),
+          tierSchedule: 'tiers',
+          reductions: [],
+          royalty: exactUsd('25000000'),
+        },
       },
     ]);
     expect(germany.royalty).toEqual(usd('250000.00'));
@@ -219,22 +228,104 @@ describe('whole-sales true-ups across countries', () => {
   });
 });
 
+describe('whole-sales true-ups with the reductions each earlier sale bore', () => {
+  // 1% of the year's sales below $300, 2% of all of them from $300; a generic entered the US on
+  // 10 February 2012, so its 50% cut applies from the second quarter on.
+  const clause = royaltyClause({
+    tierModel: 'whole-sales',
+    tiers: tiers(['0', '1'], ['300', '2']),
+    reductions: [{ kind: 'generic-entry', reduction: percent('50') }],
+  });
+  const facts = [countryFacts('US', { genericEntryOn: d('2012-02-10') })];
+  const statements = accrue(termsOf(clause), facts, [
+    quarter(2012, 1, [sale('US', usd('160.00'))]),
+    quarter(2012, 2, [sale('US', usd('220.00'))]),
+  ]);
+
+  it('trues up the first quarter’s sales without the cut they never bore: $3.80, not $3.00', () => {
+    // Q2: $220 x 2% = $4.40, halved = $2.20; Q1's $160 repriced from 1% to 2% = $1.60, uncut.
+    expect(royaltiesOf(statements)).toEqual([usd('1.60'), usd('3.80')]);
+    const line = lineFor(statements[1]!, 'US');
+    expect(line.reductions).toEqual([
+      { kind: 'generic-entry', base: exactUsd('440'), amount: exactUsd('220') },
+    ]);
+    expect(line.tierSlices).toEqual([
+      expect.objectContaining({ kind: 'sales', rate: percent('2'), royalty: exactUsd('440') }),
+      expect.objectContaining({
+        kind: 'true-up',
+        rate: percent('1'),
+        royalty: exactUsd('160'),
+        truedUp: expect.objectContaining({ period: quarter(2012, 1, []).period, reductions: [] }),
+      }),
+    ]);
+  });
+
+  it('adds up to the year’s sales at the year’s band, each quarter’s with its own reductions', () => {
+    // $160 x 2% + $220 x 2% x 50% = $3.20 + $2.20.
+    expect(sum(royaltiesOf(statements), USD)).toEqual(usd('5.40'));
+  });
+
+  it('trues up a cut quarter with its cut when a later quarter has none', () => {
+    const noClaimInQ1 = royaltyClause({
+      tierModel: 'whole-sales',
+      tiers: tiers(['0', '1'], ['300', '2']),
+      reductions: [{ kind: 'no-valid-claim', reduction: percent('50') }],
+    });
+    const claimFromQ2 = [countryFacts('US', { validClaims: [{ coveredFrom: d('2012-04-01') }] })];
+    const [q1, q2] = accrue(termsOf(noClaimInQ1), claimFromQ2, [
+      quarter(2012, 1, [sale('US', usd('160.00'))]),
+      quarter(2012, 2, [sale('US', usd('220.00'))]),
+    ]);
+    // Q1: $160 x 1% halved = $0.80; Q2: $220 x 2% = $4.40 plus Q1's $1.60 more, halved: $0.80.
+    expect([q1!.total, q2!.total]).toEqual([usd('0.80'), usd('5.20')]);
+  });
+
+  it('raises a third-party offset held down by its floor when the band rises, from that quarter’s own royalties paid', () => {
+    const stacking = royaltyClause({
+      tierModel: 'whole-sales',
+      tiers: tiers(['0', '1'], ['300', '2']),
+      reductions: [{ kind: 'third-party-stacking', offset: percent('50'), floor: percent('50') }],
+    });
+    const [q1, q2] = accrue(
+      termsOf(stacking),
+      [countryFacts('US')],
+      [
+        quarter(
+          2012,
+          1,
+          [sale('US', usd('160.00'))],
+          [{ productId: 'biib015', country: 'US', royaltiesPaid: usd('10.00') }],
+        ),
+        quarter(2012, 2, [sale('US', usd('220.00'))]),
+      ],
+    );
+    // Q1: $1.60 less at most half of it = $0.80. At 2% Q1's sales bear $3.20, less at most half
+    // of it ($1.60 of the $5.00 offset) = $1.60: the true-up is $0.80. Q2 paid nobody: $4.40.
+    expect([q1!.total, q2!.total]).toEqual([usd('0.80'), usd('5.20')]);
+  });
+});
+
 describe('facts a repricing needs', () => {
-  it('refuses to reprice a country’s earlier sales without its facts', () => {
-    const terms = termsOf(royaltyClause({ tierModel: 'whole-sales' }));
+  it('reprices a country’s earlier sales without its facts: the reductions they bore are kept with them', () => {
+    const clause = royaltyClause({
+      tierModel: 'whole-sales',
+      tiers: tiers(['0', '1'], ['300', '2']),
+      reductions: [{ kind: 'generic-entry', reduction: percent('50') }],
+    });
+    const terms = termsOf(clause);
     const [q1] = accrue(
       terms,
-      [countryFacts('US'), countryFacts('DE')],
+      [countryFacts('US'), countryFacts('DE', { genericEntryOn: d('2011-05-01') })],
       [quarter(2012, 1, [sale('US', usd('100.00')), sale('DE', usd('100.00'))])],
     );
-    expect(() =>
-      accrue(
-        terms,
-        [countryFacts('US')],
-        [quarter(2012, 2, [sale('US', usd('100.00'))])],
-        q1!.yearToDateAfter,
-      ),
-    ).toThrow(expect.objectContaining({ code: 'facts-missing' }));
+    const [q2] = accrue(
+      terms,
+      [countryFacts('US')],
+      [quarter(2012, 2, [sale('US', usd('100.00'))])],
+      q1!.yearToDateAfter,
+    );
+    // Germany's $100 repriced from 1% to 2%, still halved by its generic cut: $0.50.
+    expect(lineFor(q2!, 'DE').royalty).toEqual(usd('0.50'));
   });
 });
 
