@@ -1,0 +1,754 @@
+import { z } from 'zod';
+import type { ReadStore } from '../../readstore/readStore';
+import { sendJsonWithETag } from '../api/etag';
+import { streamVersionETag } from '../api/ifMatch';
+import { cursorSchema, limitSchema } from '../api/pagination';
+import { defineRoute, type AnyRoute } from '../api/route';
+import { HttpProblemError, httpProblem } from '../problemDetails';
+import {
+  condition,
+  decimalOf,
+  exportFormatSchema,
+  moneyJson,
+  sendExport,
+  sendPage,
+  type Condition,
+  type ListSource,
+} from './readModelPages';
+import { awaitProjection, waitForSchema } from './readYourWrites';
+
+const READERS = ['auditor', 'admin'] as const;
+const dateSchema = z.iso.date();
+const idSchema = z.string().min(1).max(200);
+
+const listQuery = <Shape extends z.ZodRawShape>(shape: Shape) =>
+  z.strictObject({ cursor: cursorSchema, limit: limitSchema, waitFor: waitForSchema, ...shape });
+const exportQuery = <Shape extends z.ZodRawShape>(shape: Shape) =>
+  z.strictObject({ format: exportFormatSchema, waitFor: waitForSchema, ...shape });
+
+const notFound = (what: string): HttpProblemError =>
+  new HttpProblemError(httpProblem(404, `There is no ${what}.`));
+
+// --- agreements -------------------------------------------------------------------------------
+
+interface AgreementRow {
+  agreement_id: string;
+  title: string;
+  licensor_party_id: string;
+  licensor_name: string;
+  licensee_party_id: string;
+  licensee_name: string;
+  signed_on: string;
+  terminated_on: string | null;
+  payment_currency: string;
+  terms: string;
+  stream_version: number;
+  obligation_count: number;
+  earned_minor: number;
+  paid_minor: number;
+  open_minor: number;
+  created_position: number;
+}
+
+const agreementSource: ListSource<AgreementRow> = {
+  table: 'agreements',
+  positionColumn: 'created_position',
+  present: (row) => ({
+    agreementId: row.agreement_id,
+    title: row.title,
+    licensor: { partyId: row.licensor_party_id, name: row.licensor_name },
+    licensee: { partyId: row.licensee_party_id, name: row.licensee_name },
+    signedOn: row.signed_on,
+    terminatedOn: row.terminated_on,
+    paymentCurrency: row.payment_currency,
+    version: Number(row.stream_version),
+    summary: {
+      obligations: Number(row.obligation_count),
+      earned: moneyJson(row.earned_minor, row.payment_currency),
+      paid: moneyJson(row.paid_minor, row.payment_currency),
+      open: moneyJson(row.open_minor, row.payment_currency),
+    },
+  }),
+};
+
+// --- obligations ------------------------------------------------------------------------------
+
+interface ObligationRow {
+  obligation_id: string;
+  agreement_id: string;
+  kind: string;
+  clause_id: string | null;
+  terms_event_id: string;
+  triggering_event_id: string | null;
+  charged_on_obligation_id: string | null;
+  currency: string;
+  amount_minor: number;
+  adjustments_minor: number;
+  waived_minor: number;
+  amount_due_minor: number;
+  amount_paid_minor: number;
+  open_minor: number;
+  disputed_minor: number;
+  arises_on: string;
+  due_on: string | null;
+  status: string;
+  payer_party_id: string;
+  payee_party_id: string | null;
+  created_position: number;
+}
+
+/** Overdue is derived, never stored: open, not disputed, and due before the as-of date. */
+const isOverdue = (row: ObligationRow, asOf: string): boolean =>
+  row.due_on !== null &&
+  row.due_on < asOf &&
+  Number(row.open_minor) > 0 &&
+  (row.status === 'payable' || row.status === 'partially-paid');
+
+const obligationSource = (asOf: string): ListSource<ObligationRow> => ({
+  table: 'obligations',
+  positionColumn: 'created_position',
+  present: (row) => ({
+    obligationId: row.obligation_id,
+    agreementId: row.agreement_id,
+    kind: row.kind,
+    clauseId: row.clause_id,
+    termsEventId: row.terms_event_id,
+    triggeringEventId: row.triggering_event_id,
+    chargedOnObligationId: row.charged_on_obligation_id,
+    amount: moneyJson(row.amount_minor, row.currency),
+    adjustments: moneyJson(row.adjustments_minor, row.currency),
+    waived: moneyJson(row.waived_minor, row.currency),
+    amountDue: moneyJson(row.amount_due_minor, row.currency),
+    amountPaid: moneyJson(row.amount_paid_minor, row.currency),
+    openBalance: moneyJson(row.open_minor, row.currency),
+    disputed: moneyJson(row.disputed_minor, row.currency),
+    arisesOn: row.arises_on,
+    dueOn: row.due_on,
+    status: row.status,
+    overdue: isOverdue(row, asOf),
+    asOf,
+    payerPartyId: row.payer_party_id,
+    payeePartyId: row.payee_party_id,
+  }),
+});
+
+const OBLIGATION_STATUSES = [
+  'accrued',
+  'payable',
+  'partially-paid',
+  'paid',
+  'waived',
+  'disputed',
+  'reversed',
+  'overdue',
+  'open',
+] as const;
+
+const obligationFilters = {
+  agreementId: idSchema.optional(),
+  party: idSchema.optional().describe('payer or payee party id'),
+  payerPartyId: idSchema.optional(),
+  payeePartyId: idSchema.optional(),
+  kind: z
+    .enum(['upfront-fee', 'milestone', 'royalty', 'minimum-royalty-shortfall', 'late-interest'])
+    .optional(),
+  status: z
+    .enum(OBLIGATION_STATUSES)
+    .optional()
+    .describe('a status; `overdue` (derived from asOf) or `open` (anything with a balance)'),
+  dueBefore: dateSchema.optional().describe('due strictly before this date'),
+  dueOnOrAfter: dateSchema.optional().describe('due on or after this date'),
+  asOf: dateSchema
+    .optional()
+    .describe('the business date overdue is judged at (default: today, UTC)'),
+};
+
+type ObligationFilters = { [K in keyof typeof obligationFilters]?: string | undefined };
+
+const today = (): string => new Date().toISOString().slice(0, 10);
+
+function obligationConditions(query: ObligationFilters, asOf: string): Condition[] {
+  const conditions: Condition[] = [];
+  if (query.agreementId) conditions.push(condition('agreement_id = ?', query.agreementId));
+  if (query.party)
+    conditions.push(
+      condition('payer_party_id = ? OR payee_party_id = ?', query.party, query.party),
+    );
+  if (query.payerPartyId) conditions.push(condition('payer_party_id = ?', query.payerPartyId));
+  if (query.payeePartyId) conditions.push(condition('payee_party_id = ?', query.payeePartyId));
+  if (query.kind) conditions.push(condition('kind = ?', query.kind));
+  if (query.dueBefore) conditions.push(condition('due_on < ?', query.dueBefore));
+  if (query.dueOnOrAfter) conditions.push(condition('due_on >= ?', query.dueOnOrAfter));
+  if (query.status === 'overdue')
+    conditions.push(
+      condition("status IN ('payable', 'partially-paid') AND open_minor > 0 AND due_on < ?", asOf),
+    );
+  else if (query.status === 'open')
+    conditions.push(condition("open_minor > 0 AND status NOT IN ('reversed', 'waived')"));
+  else if (query.status) conditions.push(condition('status = ?', query.status));
+  return conditions;
+}
+
+const OBLIGATION_CSV = [
+  { key: 'obligationId' },
+  { key: 'agreementId' },
+  { key: 'kind' },
+  { key: 'clauseId' },
+  { key: 'currency' },
+  { key: 'amountDue', kind: 'number' as const },
+  { key: 'amountPaid', kind: 'number' as const },
+  { key: 'openBalance', kind: 'number' as const },
+  { key: 'arisesOn' },
+  { key: 'dueOn' },
+  { key: 'status' },
+  { key: 'overdue' },
+  { key: 'payerPartyId' },
+  { key: 'payeePartyId' },
+  { key: 'triggeringEventId' },
+];
+
+// --- payments ---------------------------------------------------------------------------------
+
+interface PaymentRow {
+  payment_event_id: string;
+  agreement_id: string;
+  payer_party_id: string;
+  payee_party_id: string;
+  currency: string;
+  amount_minor: number;
+  applied_minor: number;
+  received_on: string;
+  reference: string | null;
+  reversed: number;
+  position: number;
+  settled?: AllocationRow[];
+}
+
+interface AllocationRow {
+  applied_by_event_id: string;
+  obligation_id: string;
+  payment_event_id: string | null;
+  currency: string;
+  amount_minor: number;
+  applied_on: string | null;
+  reversed: number;
+}
+
+const paymentSource: ListSource<PaymentRow> = {
+  table: 'payments',
+  positionColumn: 'position',
+  present: (row) => ({
+    paymentEventId: row.payment_event_id,
+    agreementId: row.agreement_id,
+    payerPartyId: row.payer_party_id,
+    payeePartyId: row.payee_party_id,
+    amount: moneyJson(row.amount_minor, row.currency),
+    applied: moneyJson(row.applied_minor, row.currency),
+    unapplied: moneyJson(Number(row.amount_minor) - Number(row.applied_minor), row.currency),
+    receivedOn: row.received_on,
+    reference: row.reference,
+    reversed: Number(row.reversed) === 1,
+    ...(row.settled && { settled: row.settled.map(presentAllocation) }),
+  }),
+  enrich: async (readStore, rows) => {
+    if (rows.length === 0) return rows;
+    const allocations = await readStore.query<AllocationRow>(
+      `SELECT * FROM payment_allocations WHERE payment_event_id IN (${rows.map(() => '?').join(', ')}) ORDER BY position`,
+      rows.map((row) => row.payment_event_id),
+    );
+    return rows.map((row) => ({
+      ...row,
+      settled: allocations.filter((a) => a.payment_event_id === row.payment_event_id),
+    }));
+  },
+};
+
+const paymentFilters = {
+  agreementId: idSchema.optional(),
+  party: idSchema.optional().describe('payer or payee party id'),
+  receivedOnOrAfter: dateSchema.optional(),
+  receivedBefore: dateSchema.optional(),
+};
+type PaymentFilters = { [K in keyof typeof paymentFilters]?: string | undefined };
+
+function paymentConditions(query: PaymentFilters): Condition[] {
+  const conditions: Condition[] = [];
+  if (query.agreementId) conditions.push(condition('agreement_id = ?', query.agreementId));
+  if (query.party)
+    conditions.push(
+      condition('payer_party_id = ? OR payee_party_id = ?', query.party, query.party),
+    );
+  if (query.receivedOnOrAfter)
+    conditions.push(condition('received_on >= ?', query.receivedOnOrAfter));
+  if (query.receivedBefore) conditions.push(condition('received_on < ?', query.receivedBefore));
+  return conditions;
+}
+
+const PAYMENT_CSV = [
+  { key: 'paymentEventId' },
+  { key: 'agreementId' },
+  { key: 'receivedOn' },
+  { key: 'payerPartyId' },
+  { key: 'payeePartyId' },
+  { key: 'currency' },
+  { key: 'amount', kind: 'number' as const },
+  { key: 'applied', kind: 'number' as const },
+  { key: 'unapplied', kind: 'number' as const },
+  { key: 'reference' },
+  { key: 'reversed' },
+  { key: 'settledObligationIds' },
+];
+
+// --- royalty statements -----------------------------------------------------------------------
+
+interface RoyaltyLineRow {
+  event_id: string;
+  agreement_id: string;
+  clause_id: string;
+  product_id: string;
+  country: string;
+  period_from: string;
+  period_to: string;
+  currency: string;
+  royalty_minor: number;
+  previously_accrued_minor: number;
+  amount_minor: number;
+  due_on: string | null;
+  caused_by_event_id: string | null;
+  computation: string;
+  reversed: number;
+  position: number;
+}
+
+const royaltySource: ListSource<RoyaltyLineRow> = {
+  table: 'royalty_statement_lines',
+  positionColumn: 'position',
+  present: (row) => ({
+    entryId: row.event_id,
+    agreementId: row.agreement_id,
+    clauseId: row.clause_id,
+    productId: row.product_id,
+    country: row.country,
+    period: { from: row.period_from, to: row.period_to },
+    royalty: moneyJson(row.royalty_minor, row.currency),
+    previouslyAccrued: moneyJson(row.previously_accrued_minor, row.currency),
+    amount: moneyJson(row.amount_minor, row.currency),
+    dueOn: row.due_on,
+    causedByEventId: row.caused_by_event_id,
+    computation: JSON.parse(row.computation) as unknown,
+    reversed: Number(row.reversed) === 1,
+  }),
+};
+
+const royaltyFilters = {
+  agreementId: idSchema.optional(),
+  productId: idSchema.optional(),
+  country: z.string().length(2).optional(),
+  periodFrom: dateSchema.optional().describe('periods starting on or after this date'),
+  periodTo: dateSchema.optional().describe('periods ending on or before this date'),
+};
+type RoyaltyFilters = { [K in keyof typeof royaltyFilters]?: string | undefined };
+
+function royaltyConditions(query: RoyaltyFilters): Condition[] {
+  const conditions: Condition[] = [];
+  if (query.agreementId) conditions.push(condition('agreement_id = ?', query.agreementId));
+  if (query.productId) conditions.push(condition('product_id = ?', query.productId));
+  if (query.country) conditions.push(condition('country = ?', query.country));
+  if (query.periodFrom) conditions.push(condition('period_from >= ?', query.periodFrom));
+  if (query.periodTo) conditions.push(condition('period_to <= ?', query.periodTo));
+  return conditions;
+}
+
+const ROYALTY_CSV = [
+  { key: 'entryId' },
+  { key: 'agreementId' },
+  { key: 'clauseId' },
+  { key: 'productId' },
+  { key: 'country' },
+  { key: 'periodFrom' },
+  { key: 'periodTo' },
+  { key: 'currency' },
+  { key: 'royalty', kind: 'number' as const },
+  { key: 'previouslyAccrued', kind: 'number' as const },
+  { key: 'amount', kind: 'number' as const },
+  { key: 'dueOn' },
+  { key: 'reversed' },
+];
+
+// --- audit trail ------------------------------------------------------------------------------
+
+interface AuditRow {
+  global_position: number;
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  schema_version: number;
+  occurred_at: string;
+  recorded_at: string;
+  actor: string;
+  source: string | null;
+  correlation_id: string | null;
+  causation_id: string | null;
+  data: string;
+}
+
+const auditSource: ListSource<AuditRow> = {
+  table: 'audit_trail',
+  positionColumn: 'global_position',
+  present: (row) => ({
+    position: Number(row.global_position),
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamVersion: Number(row.stream_version),
+    type: row.type,
+    schemaVersion: Number(row.schema_version),
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+    actor: row.actor,
+    source: row.source,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+    data: JSON.parse(row.data) as unknown,
+  }),
+};
+
+const auditFilters = {
+  streamId: z.string().min(1).max(300).optional(),
+  agreementId: idSchema.optional().describe('the events of agreement-<agreementId>'),
+  type: z.string().min(1).max(200).optional(),
+  actor: z.string().min(1).max(300).optional(),
+  correlationId: z.string().min(1).max(300).optional(),
+};
+type AuditFilters = { [K in keyof typeof auditFilters]?: string | undefined };
+
+function auditConditions(query: AuditFilters): Condition[] {
+  const conditions: Condition[] = [];
+  if (query.streamId) conditions.push(condition('stream_id = ?', query.streamId));
+  if (query.agreementId)
+    conditions.push(condition('stream_id = ?', `agreement-${query.agreementId}`));
+  if (query.type) conditions.push(condition('type = ?', query.type));
+  if (query.actor) conditions.push(condition('actor = ?', query.actor));
+  if (query.correlationId) conditions.push(condition('correlation_id = ?', query.correlationId));
+  return conditions;
+}
+
+const AUDIT_CSV = [
+  { key: 'position', kind: 'number' as const },
+  { key: 'eventId' },
+  { key: 'streamId' },
+  { key: 'streamVersion', kind: 'number' as const },
+  { key: 'type' },
+  { key: 'schemaVersion', kind: 'number' as const },
+  { key: 'occurredAt' },
+  { key: 'recordedAt' },
+  { key: 'actor' },
+  { key: 'source' },
+  { key: 'correlationId' },
+  { key: 'causationId' },
+  { key: 'data' },
+];
+
+const PAGE_RESPONSES = {
+  200: { description: 'a page of items; `Link: <...>; rel="next"` when there are more' },
+  304: { description: 'unchanged since the ETag sent in If-None-Match' },
+  401: { description: 'no valid API key' },
+  403: { description: 'the key’s role may not read' },
+  422: { description: 'a bad filter or cursor, named by its pointer' },
+  503: { description: 'the read model has not reached `waitFor` yet, or a store is down' },
+};
+const EXPORT_RESPONSES = {
+  200: {
+    description: 'every matching row, streamed',
+    contentTypes: ['text/csv', 'application/x-ndjson'],
+  },
+  401: { description: 'no valid API key' },
+  403: { description: 'the key’s role may not read' },
+  422: { description: 'a bad filter' },
+};
+const ONE_RESPONSES = {
+  200: { description: 'found' },
+  304: { description: 'unchanged since the ETag sent in If-None-Match' },
+  401: { description: 'no valid API key' },
+  404: { description: 'not found' },
+};
+
+/** Lists, single items and exports of every read model, for auditors and admins. */
+export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/agreements',
+      operationId: 'listAgreements',
+      summary: 'Agreements, with parties and the summary of earned, paid and open',
+      tags: ['Agreements'],
+      access: READERS,
+      query: listQuery({ party: idSchema.optional().describe('licensor or licensee party id') }),
+      responses: PAGE_RESPONSES,
+      handler: async ({ query, req, res }) => {
+        await awaitProjection(readStore, 'obligations', query.waitFor);
+        const conditions = query.party
+          ? [condition('licensor_party_id = ? OR licensee_party_id = ?', query.party, query.party)]
+          : [];
+        await sendPage(req, res, readStore, agreementSource, conditions, query);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/agreements/:agreementId',
+      operationId: 'getAgreement',
+      summary: 'One agreement: its current terms and summary; its ETag is the stream version',
+      tags: ['Agreements'],
+      access: READERS,
+      params: z.strictObject({ agreementId: idSchema }),
+      query: z.strictObject({ waitFor: waitForSchema }),
+      responses: ONE_RESPONSES,
+      handler: async ({ params, query, req, res }) => {
+        await awaitProjection(readStore, 'obligations', query.waitFor);
+        const [row] = await readStore.query<AgreementRow>(
+          'SELECT * FROM agreements WHERE agreement_id = ?',
+          [params.agreementId],
+        );
+        if (row === undefined) throw notFound(`agreement ${params.agreementId}`);
+        sendJsonWithETag(
+          req,
+          res,
+          { ...agreementSource.present(row), terms: JSON.parse(row.terms) as unknown },
+          { etag: streamVersionETag(Number(row.stream_version)) },
+        );
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/obligations',
+      operationId: 'listObligations',
+      summary: 'Obligations: amount, payer, payee, due date, paid, open balance, status, overdue',
+      tags: ['Obligations'],
+      access: READERS,
+      query: listQuery(obligationFilters),
+      responses: PAGE_RESPONSES,
+      handler: async ({ query, req, res }) => {
+        await awaitProjection(readStore, 'obligations', query.waitFor);
+        const asOf = query.asOf ?? today();
+        await sendPage(
+          req,
+          res,
+          readStore,
+          obligationSource(asOf),
+          obligationConditions(query, asOf),
+          query,
+        );
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/obligations/export',
+      operationId: 'exportObligations',
+      summary: 'Every matching obligation as CSV or NDJSON, streamed',
+      tags: ['Obligations', 'Exports'],
+      access: READERS,
+      query: exportQuery(obligationFilters),
+      responses: EXPORT_RESPONSES,
+      handler: async ({ query, res }) => {
+        await awaitProjection(readStore, 'obligations', query.waitFor);
+        const asOf = query.asOf ?? today();
+        const source = obligationSource(asOf);
+        await sendExport(res, readStore, source, obligationConditions(query, asOf), {
+          format: query.format,
+          filename: 'obligations',
+          csvColumns: OBLIGATION_CSV,
+          csvRow: (row) => ({
+            ...source.present(row),
+            currency: row.currency,
+            amountDue: decimalOf(row.amount_due_minor, row.currency),
+            amountPaid: decimalOf(row.amount_paid_minor, row.currency),
+            openBalance: decimalOf(row.open_minor, row.currency),
+          }),
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/obligations/:obligationId',
+      operationId: 'getObligation',
+      summary: 'One obligation, with the payments applied to it',
+      tags: ['Obligations'],
+      access: READERS,
+      params: z.strictObject({ obligationId: idSchema }),
+      query: z.strictObject({ waitFor: waitForSchema, asOf: dateSchema.optional() }),
+      responses: ONE_RESPONSES,
+      handler: async ({ params, query, req, res }) => {
+        await awaitProjection(readStore, 'obligations', query.waitFor);
+        await awaitProjection(readStore, 'payments', query.waitFor);
+        const [row] = await readStore.query<ObligationRow>(
+          'SELECT * FROM obligations WHERE obligation_id = ?',
+          [params.obligationId],
+        );
+        if (row === undefined) throw notFound(`obligation ${params.obligationId}`);
+        const allocations = await readStore.query<AllocationRow>(
+          'SELECT * FROM payment_allocations WHERE obligation_id = ? ORDER BY position',
+          [params.obligationId],
+        );
+        sendJsonWithETag(req, res, {
+          ...obligationSource(query.asOf ?? today()).present(row),
+          payments: allocations.map(presentAllocation),
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/payments',
+      operationId: 'listPayments',
+      summary: 'The payment history, per agreement or per counterparty',
+      tags: ['Payments'],
+      access: READERS,
+      query: listQuery(paymentFilters),
+      responses: PAGE_RESPONSES,
+      handler: async ({ query, req, res }) => {
+        await awaitProjection(readStore, 'payments', query.waitFor);
+        await sendPage(req, res, readStore, paymentSource, paymentConditions(query), query);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/payments/export',
+      operationId: 'exportPayments',
+      summary: 'The payment history as CSV or NDJSON, with the obligations each payment settled',
+      tags: ['Payments', 'Exports'],
+      access: READERS,
+      query: exportQuery(paymentFilters),
+      responses: EXPORT_RESPONSES,
+      handler: async ({ query, res }) => {
+        await awaitProjection(readStore, 'payments', query.waitFor);
+        await sendExport(res, readStore, paymentSource, paymentConditions(query), {
+          format: query.format,
+          filename: 'payments',
+          csvColumns: PAYMENT_CSV,
+          csvRow: (row) => ({
+            ...paymentSource.present(row),
+            currency: row.currency,
+            amount: decimalOf(row.amount_minor, row.currency),
+            applied: decimalOf(row.applied_minor, row.currency),
+            unapplied: decimalOf(
+              Number(row.amount_minor) - Number(row.applied_minor),
+              row.currency,
+            ),
+          }),
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/payments/:paymentEventId',
+      operationId: 'getPayment',
+      summary: 'One payment and the obligations it settled',
+      tags: ['Payments'],
+      access: READERS,
+      params: z.strictObject({ paymentEventId: idSchema }),
+      query: z.strictObject({ waitFor: waitForSchema }),
+      responses: ONE_RESPONSES,
+      handler: async ({ params, query, req, res }) => {
+        await awaitProjection(readStore, 'payments', query.waitFor);
+        const [row] = await readStore.query<PaymentRow>(
+          'SELECT * FROM payments WHERE payment_event_id = ?',
+          [params.paymentEventId],
+        );
+        if (row === undefined) throw notFound(`payment ${params.paymentEventId}`);
+        const allocations = await readStore.query<AllocationRow>(
+          'SELECT * FROM payment_allocations WHERE payment_event_id = ? ORDER BY position',
+          [params.paymentEventId],
+        );
+        sendJsonWithETag(req, res, {
+          ...paymentSource.present(row),
+          settled: allocations.map(presentAllocation),
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/royalty-statements',
+      operationId: 'listRoyaltyStatementLines',
+      summary:
+        'Royalty statement lines per agreement, product, country and period, with the computation',
+      tags: ['Royalties'],
+      access: READERS,
+      query: listQuery(royaltyFilters),
+      responses: PAGE_RESPONSES,
+      handler: async ({ query, req, res }) => {
+        await awaitProjection(readStore, 'royalty-statements', query.waitFor);
+        await sendPage(req, res, readStore, royaltySource, royaltyConditions(query), query);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/royalty-statements/export',
+      operationId: 'exportRoyaltyStatementLines',
+      summary: 'Royalty statement lines as CSV or NDJSON',
+      tags: ['Royalties', 'Exports'],
+      access: READERS,
+      query: exportQuery(royaltyFilters),
+      responses: EXPORT_RESPONSES,
+      handler: async ({ query, res }) => {
+        await awaitProjection(readStore, 'royalty-statements', query.waitFor);
+        await sendExport(res, readStore, royaltySource, royaltyConditions(query), {
+          format: query.format,
+          filename: 'royalty-statements',
+          csvColumns: ROYALTY_CSV,
+          csvRow: (row) => ({
+            ...royaltySource.present(row),
+            periodFrom: row.period_from,
+            periodTo: row.period_to,
+            currency: row.currency,
+            royalty: decimalOf(row.royalty_minor, row.currency),
+            previouslyAccrued: decimalOf(row.previously_accrued_minor, row.currency),
+            amount: decimalOf(row.amount_minor, row.currency),
+          }),
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/audit-trail',
+      operationId: 'listAuditTrail',
+      summary: 'Every event with its metadata (who, when recorded, when it happened), in log order',
+      tags: ['Audit'],
+      access: READERS,
+      query: listQuery(auditFilters),
+      responses: PAGE_RESPONSES,
+      handler: async ({ query, req, res }) => {
+        await awaitProjection(readStore, 'audit-trail', query.waitFor);
+        await sendPage(req, res, readStore, auditSource, auditConditions(query), query);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/audit-trail/export',
+      operationId: 'exportAuditTrail',
+      summary: 'The audit trail as CSV or NDJSON',
+      tags: ['Audit', 'Exports'],
+      access: READERS,
+      query: exportQuery(auditFilters),
+      responses: EXPORT_RESPONSES,
+      handler: async ({ query, res }) => {
+        await awaitProjection(readStore, 'audit-trail', query.waitFor);
+        await sendExport(res, readStore, auditSource, auditConditions(query), {
+          format: query.format,
+          filename: 'audit-trail',
+          csvColumns: AUDIT_CSV,
+          csvRow: (row) => ({ ...auditSource.present(row), data: row.data }),
+        });
+      },
+    }),
+  ];
+}
+
+function presentAllocation(row: AllocationRow) {
+  return {
+    appliedByEventId: row.applied_by_event_id,
+    obligationId: row.obligation_id,
+    paymentEventId: row.payment_event_id,
+    amount: moneyJson(row.amount_minor, row.currency),
+    appliedOn: row.applied_on,
+    reversed: Number(row.reversed) === 1,
+  };
+}
