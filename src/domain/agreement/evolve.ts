@@ -2,7 +2,7 @@ import { businessDate, type BusinessDate } from '../dates';
 import { DomainError } from '../domainError';
 import type { EventData } from '../events/catalogue';
 import { achievementKeyOf, type MilestoneScopeKey } from '../milestones/milestoneScope';
-import { withMilestonesAchieved, withoutMilestoneAchieved } from '../milestones/milestoneProgress';
+import { withAchievementRecorded, withoutMilestoneAchieved } from '../milestones/milestoneProgress';
 import { add, money, negate, parseMoney, subtract, type Money } from '../money';
 import { periodLabel, type SalesPeriod } from '../royalties/salesPeriod';
 import type { AgreementEvent } from './agreementEvent';
@@ -105,7 +105,11 @@ function apply(state: AgreementState, event: AgreementEvent): AgreementState {
           obligationId: event.eventId,
           achievement: { achievementKey, causedByEventId: data.causedByEventId },
         }),
-        milestoneProgress: withMilestonesAchieved(next.milestoneProgress, [{ achievementKey }]),
+        milestoneProgress: withAchievementRecorded(next.milestoneProgress, achievementKey, {
+          obligationId: event.eventId,
+          achievedOn: businessDate(data.achievedOn),
+          factId: data.causedByEventId,
+        }),
         appliedFactIds: new Set([...next.appliedFactIds, data.causedByEventId]),
       };
     }
@@ -242,6 +246,27 @@ function apply(state: AgreementState, event: AgreementEvent): AgreementState {
       const openDisputes = new Map(next.openDisputes);
       openDisputes.delete(event.data.disputeEventId);
       return { ...next, openDisputes };
+    }
+    case 'MilestoneAchievementCorrected': {
+      const { data } = event;
+      const achievedOn = businessDate(data.achievedOn);
+      const entry = state.entries.get(data.obligationId);
+      const key = entry?.kind === 'obligation' ? entry.achievement?.achievementKey : undefined;
+      if (key === undefined || !state.milestoneProgress.recorded.has(key)) return state;
+      const next = updateObligation(state, data.obligationId, (o) => ({
+        ...o,
+        arisesOn: achievedOn,
+        dueOn: data.dueOn === null ? null : businessDate(data.dueOn),
+      }));
+      return {
+        ...next,
+        milestoneProgress: withAchievementRecorded(next.milestoneProgress, key, {
+          obligationId: data.obligationId,
+          achievedOn,
+          factId: data.causedByEventId,
+        }),
+        appliedFactIds: new Set([...next.appliedFactIds, data.causedByEventId]),
+      };
     }
     case 'ObligationAdjusted': {
       const difference = parseMoney(event.data.difference);

@@ -23,6 +23,7 @@ import {
 import type { EventDefinition } from './eventDefinition';
 import { lateInterestAccrued } from './lateInterestAccrued';
 import { firstCommercialSale, genericEntryReported } from './marketFacts';
+import { milestoneAchievementCorrected } from './milestoneAchievementCorrected';
 import { milestoneTriggered } from './milestoneTriggered';
 import { minimumRoyaltyShortfallAssessed } from './minimumRoyaltyShortfallAssessed';
 import { invoiceIssued, paymentReceived } from './moneyMovement';
@@ -86,6 +87,7 @@ export const EVENT_GROUPS = [
       obligationDisputed,
       obligationDisputeResolved,
       obligationAdjusted,
+      milestoneAchievementCorrected,
       entryReversed,
     ],
   },

@@ -35,6 +35,7 @@ export const EXAMPLE_EVENT_IDS = {
     '5e0f8a6c-2016-4c1d-8a10-000000000018',
   ],
   misplacedPhaseStart: '5e0f8a6c-2009-4c1d-8a10-000000000019',
+  phaseTwoStartRecordedLate: '5e0f8a6c-2009-4c1d-8a10-000000000021',
 } as const;
 
 const ids = EXAMPLE_EVENT_IDS;
@@ -432,6 +433,19 @@ export const EVENT_EXAMPLES: { readonly [Type in EventType]: EventDataInput<Type
     difference: usd('-5000.00'),
     adjustedOn: '2015-06-30',
     causedByEventId: ids.royaltyDisputeResolved,
+  },
+  MilestoneAchievementCorrected: {
+    agreementId: AGREEMENT_ID,
+    obligationId: ids.phaseTwoMilestone,
+    clauseId: '5.2(b)',
+    causedByEventId: ids.phaseTwoStartRecordedLate,
+    previousAchievedOn: '2010-03-08',
+    achievedOn: '2009-11-02',
+    previousDueOn: '2010-04-21',
+    dueOn: '2010-04-21',
+    reason:
+      'A Phase II start of 2009-11-02 was recorded after the one of 2010-03-08 that triggered ' +
+      '5.2(b): the first achievement is the earlier one; due 30 days after the notice, as before',
   },
   EntryReversed: {
     productId: 'biib015',

@@ -27,7 +27,9 @@ export const milestoneTriggered = defineEvent({
   meaning:
     'The first achievement of a milestone clause’s event, within its scope, earned its fixed ' +
     'amount: an obligation. Written once per clause and scope whatever the order or ' +
-    'duplication of facts. Under the skipped-milestone rule, a clause skipped over (Phase III ' +
+    'duplication of facts. "First" is in valid time: the facts are taken in the order they ' +
+    'happened (same day: by event id), and a fact recorded late that happened earlier corrects ' +
+    'the achievement and due date (MilestoneAchievementCorrected). Under the skipped-milestone rule, a clause skipped over (Phase III ' +
     'started before the Phase II milestone was paid) gets its own MilestoneTriggered, with ' +
     '`skippedOverByClauseId` naming the clause whose achievement made it payable.',
   schema: z.strictObject({

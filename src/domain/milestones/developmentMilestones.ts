@@ -13,7 +13,7 @@ import {
 import { achievementKeyOf, scopeKeysOf } from './milestoneScope';
 import { skippedMilestonesPaidWith } from './skippedMilestones';
 
-type MilestoneTerms = Pick<AgreementTerms, 'milestones' | 'products'>;
+export type MilestoneTerms = Pick<AgreementTerms, 'milestones' | 'products'>;
 
 /**
  * The milestones a development fact achieves under one agreement: every development clause whose

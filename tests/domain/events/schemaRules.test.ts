@@ -38,6 +38,7 @@ describe('every event schema', () => {
         'PaymentNoticeGiven',
         'ObligationBecamePayable',
         'ObligationDisputeResolved',
+        'MilestoneAchievementCorrected',
         'EntryReversed',
       ].sort(),
     );
