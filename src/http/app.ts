@@ -1,8 +1,17 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { EventStore } from '../eventstore/eventStore';
 import type { ReadStore } from '../readstore/readStore';
+import { httpMetrics } from '../metrics/httpMetrics';
+import { createMetricsRegistry } from '../metrics/metricsRegistry';
+import { metricsRoute } from '../metrics/metricsRoute';
+import { apiRouter, type AnyRoute } from './api/route';
 import { healthRoutes } from './healthRoutes';
+import { API_INFO } from './openapi/apiInfo';
+import { docsRoutes } from './openapi/docsRoutes';
+import { openApiDocument } from './openapi/openApiDocument';
+import { PROBE_OPERATIONS } from './openapi/probeOperations';
 import { problemDetailsHandler, routeNotFound } from './problemDetails';
 import { requestLogging } from './requestLogging';
 
@@ -17,6 +26,13 @@ export interface AppOptions {
    * mapping. Each router parses its own bodies (webhooks need the raw bytes for signatures).
    */
   readonly routers?: readonly Router[];
+  /** The route table mounted in `routers`: /openapi.json and /docs describe it. */
+  readonly routes?: readonly AnyRoute[];
+  /**
+   * Where this app's metrics go (a registry of its own by default), served at /metrics; with a
+   * token, /metrics asks for `Authorization: Bearer <token>`.
+   */
+  readonly metrics?: { readonly registry: Registry; readonly token?: string };
 }
 
 export function createApp({
@@ -25,11 +41,19 @@ export function createApp({
   logger,
   shutdownSignal,
   routers = [],
+  routes = [],
+  metrics = { registry: createMetricsRegistry() },
 }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(httpMetrics(metrics.registry));
   app.use(requestLogging(logger));
   app.use(healthRoutes({ store, ...(readStore && { readStore }), shutdownSignal }));
+  const ownRoutes = [...docsRoutes(() => document), metricsRoute(metrics)];
+  // Generated at start, so that a route the document cannot describe stops the service at once.
+  const document = openApiDocument([...PROBE_OPERATIONS, ...ownRoutes, ...routes], API_INFO);
+  // Public routes only: the authenticator is never asked.
+  app.use(apiRouter({ routes: ownRoutes, authenticate: async () => null }));
   for (const router of routers) app.use(router);
   app.use(routeNotFound());
   app.use(problemDetailsHandler());
