@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { API_KEY_SHAPE, looksRandom, parseApiKey } from './auth/apiKeyToken';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -37,6 +38,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly shutdownTimeoutMs: number;
   readonly nodeEnv: 'production' | 'development' | 'test';
+  /** An admin key to create on start if its key id does not exist yet (`obl_<keyId>_<secret>`). */
+  readonly bootstrapAdminKey?: string;
 }
 
 /** Every bad variable, named with its (password-redacted) value, in one line. */
@@ -81,6 +84,20 @@ const readStoreUrl = z.string().transform((value, context) => {
   return store;
 });
 
+const bootstrapAdminKey = z.string().superRefine((value, context) => {
+  const token = parseApiKey(value);
+  if (token === null) context.addIssue({ code: 'custom', message: `expected ${API_KEY_SHAPE}` });
+  else if (!looksRandom(token.secret))
+    context.addIssue({
+      code: 'custom',
+      message:
+        'the secret does not look random; generate a key with `npm run cli -- keys generate`',
+    });
+});
+
+// Never echoed in an error message: only their length is.
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['BOOTSTRAP_ADMIN_KEY']);
+
 const envSchema = z.object({
   EVENT_STORE_URL: storeUrl.default({ kind: 'sqlite', path: './data/obligations.db' }),
   READ_STORE_URL: readStoreUrl.optional(),
@@ -105,6 +122,7 @@ const envSchema = z.object({
       error: 'expected production, development or test',
     })
     .default('production'),
+  BOOTSTRAP_ADMIN_KEY: bootstrapAdminKey.optional(),
 });
 
 type StoreLocation =
@@ -126,7 +144,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0]);
       if (problems.has(name)) continue;
-      const value = JSON.stringify(redactPassword(present[name] ?? ''));
+      const raw = present[name] ?? '';
+      const value = SECRET_VARIABLES.has(name)
+        ? `a value of ${raw.length} characters`
+        : JSON.stringify(redactPassword(raw));
       problems.set(name, `${name}: ${issue.message}, got ${value}`);
     }
     throw new ConfigError([...problems.values()]);
@@ -159,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: vars.LOG_LEVEL,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     nodeEnv: vars.NODE_ENV,
+    ...(vars.BOOTSTRAP_ADMIN_KEY !== undefined && { bootstrapAdminKey: vars.BOOTSTRAP_ADMIN_KEY }),
   };
 }
 
