@@ -38,6 +38,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly shutdownTimeoutMs: number;
   readonly nodeEnv: 'production' | 'development' | 'test';
+  /** When set, /metrics asks for `Authorization: Bearer <metricsToken>`. */
+  readonly metricsToken?: string;
   /** An admin key to create on start if its key id does not exist yet (`obl_<keyId>_<secret>`). */
   readonly bootstrapAdminKey?: string;
 }
@@ -96,7 +98,7 @@ const bootstrapAdminKey = z.string().superRefine((value, context) => {
 });
 
 // Never echoed in an error message: only their length is.
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['BOOTSTRAP_ADMIN_KEY']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['BOOTSTRAP_ADMIN_KEY', 'METRICS_TOKEN']);
 
 const envSchema = z.object({
   EVENT_STORE_URL: storeUrl.default({ kind: 'sqlite', path: './data/obligations.db' }),
@@ -123,6 +125,13 @@ const envSchema = z.object({
     })
     .default('production'),
   BOOTSTRAP_ADMIN_KEY: bootstrapAdminKey.optional(),
+  // A bearer token (RFC 6750 characters), long enough not to be guessed.
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~+/-]{16,}=*$/, {
+      error: 'expected at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (openssl rand -hex 32)',
+    })
+    .optional(),
 });
 
 type StoreLocation =
@@ -181,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     nodeEnv: vars.NODE_ENV,
     ...(vars.BOOTSTRAP_ADMIN_KEY !== undefined && { bootstrapAdminKey: vars.BOOTSTRAP_ADMIN_KEY }),
+    ...(vars.METRICS_TOKEN !== undefined && { metricsToken: vars.METRICS_TOKEN }),
   };
 }
 

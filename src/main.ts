@@ -5,6 +5,9 @@ import { ApiKeyRegistry, apiKeyRoutes, bootstrapAdminKey, createAuthenticator } 
 import { createApp } from './http/app';
 import { apiRouter } from './http/api/route';
 import { createLogger } from './logger';
+import { instrumentEventStore } from './metrics/instrumentEventStore';
+import { createMetricsRegistry } from './metrics/metricsRegistry';
+import { registerProjectionMetrics } from './metrics/projectionMetrics';
 import { openStore } from './openStore';
 import { openReadStore } from './readstore/openReadStore';
 import { startWorkers } from './workers/startWorkers';
@@ -33,7 +36,9 @@ function main(): void {
 }
 
 async function start(config: Config, logger: Logger): Promise<void> {
-  const store = await openStore(config.store, logger);
+  const metrics = createMetricsRegistry();
+  // Everything appends through the instrumented store, so /metrics counts every append.
+  const store = instrumentEventStore(await openStore(config.store, logger), metrics);
   const readStore = await openReadStore(config.readStore, logger).catch(async (error: unknown) => {
     await store.close();
     throw error;
@@ -66,12 +71,18 @@ async function start(config: Config, logger: Logger): Promise<void> {
   const routes = [...apiKeyRoutes({ registry: apiKeys, readStore })];
   const authenticate = createAuthenticator({ registry: apiKeys });
   const shutdownController = new AbortController();
+  registerProjectionMetrics(metrics, { statuses: () => workers?.statuses() ?? [], store });
   const app = createApp({
     store,
     readStore,
     logger,
     shutdownSignal: shutdownController.signal,
     routers: serveApi ? [apiRouter({ routes, authenticate })] : [],
+    ...(serveApi && { routes }),
+    metrics: {
+      registry: metrics,
+      ...(config.metricsToken !== undefined && { token: config.metricsToken }),
+    },
   });
   const server = await startServer({ app, port: config.port, host: config.host }).catch(
     async (error: unknown) => {
