@@ -7,3 +7,4 @@ export { createAuthenticator, type AuthenticatorOptions } from './authenticator'
 export { bootstrapAdminKey } from './bootstrapAdminKey';
 export { keysCommand } from './keysCommand';
 export { mayPost } from './mayPost';
+export { withoutSecretHash } from './withoutSecretHash';
