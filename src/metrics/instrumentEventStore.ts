@@ -1,11 +1,14 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { STREAM_KINDS } from '../domain/events/streams';
 import { EventStoreError } from '../eventstore/errors';
 import type { EventStore } from '../eventstore/eventStore';
 
-/** `agreement` for `agreement-<id>`; `other` for a stream of no known kind, so ids never become labels. */
+// Streams are named `<kind>-<id>` by the code that writes them (agreement-, product-, apikey-):
+// the kind is a closed set, the id is not and must never become a label.
+const STREAM_KIND = /^([a-z][a-z0-9]{0,31})-./;
+
+/** `agreement` for `agreement-<id>`; `other` for a stream not named `<kind>-<id>`. */
 export function streamKindOf(streamId: string): string {
-  return STREAM_KINDS.find((kind) => streamId.startsWith(`${kind}-`)) ?? 'other';
+  return STREAM_KIND.exec(streamId)?.[1] ?? 'other';
 }
 
 /**

@@ -78,7 +78,9 @@ describe('instrumentEventStore', () => {
   it('labels streams by kind only, so ids never become label values', () => {
     expect(streamKindOf('agreement-0b0f8c1e')).toBe('agreement');
     expect(streamKindOf('product-x-1')).toBe('product');
-    expect(streamKindOf('agreements-1')).toBe('other');
+    expect(streamKindOf('apikey-qrfuq5u4quc3')).toBe('apikey');
     expect(streamKindOf('whatever')).toBe('other');
+    expect(streamKindOf('Agreement-1')).toBe('other');
+    expect(streamKindOf('agreement-')).toBe('other');
   });
 });
