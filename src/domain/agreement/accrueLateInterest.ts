@@ -10,8 +10,18 @@ import {
 import type { EventDataInput } from '../events/catalogue';
 import { lateInterestOn, type LateInterestComputation } from '../interest/lateInterest';
 import type { PrimeRateStep } from '../interest/primeRate';
-import { formatMoney, money, subtract, sum, type Money } from '../money';
-import { multiply, ratio, subtract as subtractRatio } from '../ratio';
+import {
+  add as addMoney,
+  formatMoney,
+  fromMajorUnits,
+  minMoney,
+  money,
+  negate,
+  subtract,
+  sum,
+  type Money,
+} from '../money';
+import { add, multiply, ratio, subtract as subtractRatio, ZERO, type Ratio } from '../ratio';
 import { emit, type AgreementEvent } from './agreementEvent';
 import type { AgreementState } from './agreementState';
 import type { CommandOf } from './commands';
@@ -22,22 +32,34 @@ import type { LateInterest } from './terms';
 import { termsAt } from './termsAt';
 
 /**
- * Late interest on every obligation overdue at `asOf`, per the late-interest terms in force on
- * each day, from the day after its due date (or after the last day already accrued) through
- * `asOf`. The window is split wherever what bears interest changes, one LateInterestAccrued per
- * stretch (each rounded once):
- * - a payment reduces the principal from the day after it was received (a payment on the due date
- *   bears no interest, one a day late bears one day's);
+ * Late interest, accrued cumulatively. For each obligation, the exact interest owed from the day
+ * after its due date through `asOf` is computed from the whole history as it stands, per the
+ * late-interest terms in force on each day, split into stretches wherever what bears interest
+ * changes:
+ * - a payment reduces the principal from the day after it was paid (by its paid-on date, however
+ *   late it was recorded; a payment on the due date bears no interest, one a day late one day's);
  * - an amount disputed in good faith bears none from the day the dispute was raised through the
  *   day it was resolved;
  * - an amendment's late-interest terms apply from its effective date, a new prime rate from its
  *   first day.
  * The principal is the amount owed as it stands (adjustments and waivers count for every day: an
- * audit shortfall bears interest from the original due date, a waived part bears none) less what
- * was paid by that day and what was under dispute that day. Simple interest: late interest bears
- * none itself. Each accrual is due on its last day, i.e. payable on demand, since the terms give
- * interest no payment term of its own. Its id is derived from (obligation, last day), and the
- * days already accrued are never accrued again, so a repeated command records nothing new.
+ * audit shortfall bears interest from the original due date, a waived part bears none; a reversed
+ * obligation owes none) less what was paid before that day and what was under dispute that day.
+ * The stretches' exact interest is summed and rounded once, with the rounding of the terms in
+ * force on the last day; the accrual records the difference from what the earlier accruals on the
+ * obligation recorded, as adjusted since (a reversed accrual counts for nothing, and a waived part
+ * still counts as accrued: to forgo interest, waive it; an adjustment is superseded by the next
+ * recomputation).
+ * So the total through a day is the same however often and on whichever days interest was
+ * accrued before, a back-dated payment, dispute or adjustment is trued up (more owed: an accrual
+ * naming the accruals whose days it revises; less: the latest accruals adjusted down, a paid one
+ * leaving a credit), and 30/360's non-additive day count no longer
+ * depends on the run dates. Simple interest: late interest bears none itself. Each accrual is due
+ * on its last day (payable on demand). A run as of a day before the last day already accrued
+ * recomputes through that last day: days accrued are never given back for want of a later as-of.
+ * Prime-plus terms need the prime rates in force from each overdue obligation's due date.
+ * Ids derive from (obligation, last day, accruals recorded on it so far): a retried command
+ * writes the same ids, and one with nothing to change writes nothing.
  */
 export function accrueLateInterest(
   command: CommandOf<'AccrueLateInterest'>,
@@ -45,25 +67,119 @@ export function accrueLateInterest(
 ): AgreementEvent[] {
   const agreementId = signedAgreementId(state);
   const asOf = businessDate(command.asOf, '/asOf');
+  const primeRates = command.primeRates ?? [];
   return [...state.obligations.values()]
-    .filter(
-      (o) =>
-        !o.reversed && o.kind !== 'late-interest' && o.dueOn !== null && isBefore(o.dueOn, asOf),
-    )
+    .filter((o) => o.kind !== 'late-interest')
     .flatMap((obligation) =>
-      stretchesOf(state, obligation, asOf, command.primeRates ?? []).flatMap((stretch) => {
-        const accrued = accrual(state, obligation, stretch, command.primeRates);
-        if (accrued === undefined) return [];
-        return [
-          emit(
-            command.idFor(`LateInterestAccrued:${obligation.obligationId}:${stretch.through}`),
-            'LateInterestAccrued',
-            { agreementId, ...accrued },
-          ),
-        ];
-      }),
+      accrualOn(state, obligation, asOf, primeRates).map(({ key, type, data }) =>
+        type === 'LateInterestAccrued'
+          ? emit(command.idFor(key), type, { agreementId, ...data })
+          : emit(command.idFor(key), type, { agreementId, ...data }),
+      ),
     );
 }
+
+type Accrued = Omit<EventDataInput<'LateInterestAccrued'>, 'agreementId'>;
+type Adjusted = Omit<EventDataInput<'ObligationAdjusted'>, 'agreementId'>;
+type Decided =
+  | { key: string; type: 'LateInterestAccrued'; data: Accrued }
+  | { key: string; type: 'ObligationAdjusted'; data: Adjusted };
+
+/**
+ * What accruing through `asOf` records for one obligation: a LateInterestAccrued for more interest
+ * owed than accrued, or, for less (a payment, dispute or adjustment recorded after the days were
+ * accrued), an ObligationAdjusted reducing the latest accruals (never below what each still owes,
+ * so a waived part is not given back; one paid already leaves a credit), naming the obligation
+ * the interest is on as its cause.
+ */
+function accrualOn(
+  state: AgreementState,
+  obligation: Obligation,
+  asOf: BusinessDate,
+  primeRates: readonly PrimeRateStep[],
+): Decided[] {
+  const charged = [...state.obligations.values()].filter(
+    (o) => o.chargedOnObligationId === obligation.obligationId,
+  );
+  const earlier = charged.filter((o) => !o.reversed);
+  const { currency } = obligation.amount;
+  // Adjustments of an accrual (a recomputation, or a person's) change what was accrued; a waiver
+  // forgoes interest owed, and stays.
+  const accruedBefore = sum(
+    earlier.map((o) => addMoney(o.amount, o.adjustments)),
+    currency,
+  );
+  const previous = obligation.interestAccruedThrough;
+  const through = previous === null ? asOf : laterOf(asOf, previous);
+  const owed = interestOwed(state, obligation, through, primeRates);
+  const difference = subtract(owed.total, accruedBefore);
+  const key = `${obligation.obligationId}:${through}:${charged.length}:${accruedBefore.amountMinor}`;
+  if (difference.amountMinor < 0n) {
+    return reductions(earlier, negate(difference)).map(({ accrual, reduction }) => ({
+      key: `LateInterestAdjusted:${key}:${accrual.obligationId}`,
+      type: 'ObligationAdjusted',
+      data: {
+        obligationId: accrual.obligationId,
+        reason:
+          `late interest on ${obligation.obligationId} recomputed through ${through}: ` +
+          `${formatMoney(owed.total).amount} owed, ${formatMoney(accruedBefore).amount} accrued`,
+        difference: formatMoney(negate(reduction)),
+        adjustedOn: through,
+        causedByEventId: obligation.obligationId,
+      },
+    }));
+  }
+  if (difference.amountMinor === 0n) return [];
+  const revised =
+    previous === null || earlier.length === 0
+      ? money(0n, currency)
+      : subtract(interestOwed(state, obligation, previous, primeRates).total, accruedBefore);
+  const version = termsAt(state, through);
+  return [
+    {
+      key: `LateInterestAccrued:${key}`,
+      type: 'LateInterestAccrued',
+      data: {
+        termsEventId: version.termsEventId,
+        causedByEventId: obligation.obligationId,
+        dueOn: through,
+        obligationId: obligation.obligationId,
+        accruedFrom: previous ?? lesserOf(obligation.dueOn ?? through, through),
+        accruedUntil: through,
+        stretches: owed.stretches,
+        interestThrough: formatMoney(owed.total),
+        accruedBefore: formatMoney(accruedBefore),
+        interest: formatMoney(difference),
+        ...(revised.amountMinor !== 0n && {
+          corrects: {
+            accrualEventIds: earlier.map((o) => o.obligationId),
+            amount: formatMoney(revised),
+          },
+        }),
+      },
+    },
+  ];
+}
+
+/** The latest accruals first, each reduced by at most what it still owes. */
+function reductions(
+  accruals: readonly Obligation[],
+  total: Money,
+): { accrual: Obligation; reduction: Money }[] {
+  let remaining = total;
+  const reduced: { accrual: Obligation; reduction: Money }[] = [];
+  for (const accrual of [...accruals].reverse()) {
+    if (remaining.amountMinor === 0n) break;
+    const owes = amountDueOf(accrual);
+    if (owes.amountMinor <= 0n) continue;
+    const reduction = minMoney(owes, remaining);
+    reduced.push({ accrual, reduction });
+    remaining = subtract(remaining, reduction);
+  }
+  return reduced;
+}
+
+const lesserOf = (a: BusinessDate, b: BusinessDate): BusinessDate => (isBefore(b, a) ? b : a);
 
 /** Days `after` + 1 through `through`, over which the principal, terms and rate do not change. */
 interface Stretch {
@@ -71,15 +187,41 @@ interface Stretch {
   readonly through: BusinessDate;
 }
 
+type StretchData = Accrued['stretches'][number];
+
+/** The exact interest owed on the obligation through `through`, rounded once, and its stretches. */
+function interestOwed(
+  state: AgreementState,
+  obligation: Obligation,
+  through: BusinessDate,
+  primeRates: readonly PrimeRateStep[],
+): { total: Money; stretches: StretchData[] } {
+  const { currency } = obligation.amount;
+  const { dueOn } = obligation;
+  if (obligation.reversed || dueOn === null || !isBefore(dueOn, through)) {
+    return { total: money(0n, currency), stretches: [] };
+  }
+  let exact: Ratio = ZERO;
+  const stretches: StretchData[] = [];
+  for (const stretch of stretchesOf(state, obligation, dueOn, through, primeRates)) {
+    const computed = interestOn(state, obligation, stretch, primeRates);
+    if (computed === undefined) continue;
+    exact = add(exact, computed.computation.exact);
+    stretches.push(computed.data);
+  }
+  return {
+    total: fromMajorUnits(exact, currency, termsAt(state, through).terms.rounding),
+    stretches,
+  };
+}
+
 function stretchesOf(
   state: AgreementState,
   obligation: Obligation,
+  dueOn: BusinessDate,
   asOf: BusinessDate,
   primeRates: readonly PrimeRateStep[],
 ): Stretch[] {
-  const dueOn = obligation.dueOn as BusinessDate;
-  const start = laterOf(obligation.interestAccruedThrough ?? dueOn, dueOn);
-  if (!isBefore(start, asOf)) return [];
   const firstDays = [
     ...obligation.payments.map((p) => addDays(p.paidOn, 1)),
     ...obligation.disputes.flatMap((d) => [
@@ -89,11 +231,11 @@ function stretchesOf(
     ...state.termsHistory.map((v) => v.effectiveOn),
     ...primeRates.map((step) => businessDate(step.from)),
   ]
-    .filter((day) => isBefore(addDays(start, 1), day) && isOnOrBefore(day, asOf))
+    .filter((day) => isBefore(addDays(dueOn, 1), day) && isOnOrBefore(day, asOf))
     .sort(compareDates)
     .filter((day, index, days) => index === 0 || days[index - 1] !== day);
   const stretches: Stretch[] = [];
-  let after = start;
+  let after = dueOn;
   for (const firstDay of firstDays) {
     const through = addDays(firstDay, -1);
     stretches.push({ after, through });
@@ -103,14 +245,12 @@ function stretchesOf(
   return stretches;
 }
 
-type Accrued = Omit<EventDataInput<'LateInterestAccrued'>, 'agreementId'>;
-
-function accrual(
+function interestOn(
   state: AgreementState,
   obligation: Obligation,
   stretch: Stretch,
-  primeRates: readonly PrimeRateStep[] | undefined,
-): Accrued | undefined {
+  primeRates: readonly PrimeRateStep[],
+): { data: StretchData; computation: LateInterestComputation } | undefined {
   const firstDay = addDays(stretch.after, 1);
   const version = termsAt(state, firstDay);
   const { lateInterest } = version.terms;
@@ -123,22 +263,20 @@ function accrual(
     accruesThrough: stretch.through,
     terms: lateInterest,
     rounding: version.terms.rounding,
-    ...(primeRates && { primeRates }),
+    primeRates,
   });
   if (computation.days === 0) return undefined;
-  const payment = obligation.payments.find((p) => p.paidOn === stretch.through);
   return {
-    termsEventId: version.termsEventId,
-    causedByEventId: payment?.appliedByEventId ?? obligation.obligationId,
-    dueOn: stretch.through,
-    obligationId: obligation.obligationId,
-    accruedFrom: stretch.after,
-    accruedUntil: stretch.through,
-    days: computation.days,
-    dayCount: lateInterest.dayCount,
-    rate: rateOf(lateInterest, computation),
-    principal: formatMoney(principal),
-    interest: formatMoney(computation.amount),
+    computation,
+    data: {
+      accruedFrom: stretch.after,
+      accruedUntil: stretch.through,
+      days: computation.days,
+      dayCount: lateInterest.dayCount,
+      rate: rateOf(lateInterest, computation),
+      principal: formatMoney(principal),
+      interestExact: exactDecimal(computation.exact),
+    },
   };
 }
 
@@ -166,7 +304,7 @@ function principalOn(obligation: Obligation, day: BusinessDate): Money {
 const percentOf = (rate: Parameters<typeof multiply>[0]): string =>
   exactDecimal(multiply(rate, ratio(100n)));
 
-function rateOf(terms: LateInterest, computation: LateInterestComputation): Accrued['rate'] {
+function rateOf(terms: LateInterest, computation: LateInterestComputation): StretchData['rate'] {
   switch (terms.kind) {
     case 'fixed':
       return { kind: 'fixed', ratePercent: percentOf(terms.rate), per: terms.per };

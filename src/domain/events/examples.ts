@@ -372,16 +372,25 @@ export const EVENT_EXAMPLES: { readonly [Type in EventType]: EventDataInput<Type
   LateInterestAccrued: {
     agreementId: AGREEMENT_ID,
     termsEventId: ids.agreementAmended,
-    causedByEventId: ids.royaltyPayment,
+    causedByEventId: ids.royaltyGermanyQ1,
     obligationId: ids.royaltyGermanyQ1,
     accruedFrom: '2015-06-01',
     accruedUntil: '2015-06-07',
-    days: 6,
-    dayCount: 'actual/365',
-    rate: { kind: 'fixed', ratePercent: '1', per: 'month' },
-    principal: usd('280000.00'),
+    stretches: [
+      {
+        accruedFrom: '2015-06-01',
+        accruedUntil: '2015-06-07',
+        days: 6,
+        dayCount: 'actual/365',
+        rate: { kind: 'fixed', ratePercent: '1', per: 'month' },
+        principal: usd('280000.00'),
+        interestExact: '40320/73',
+      },
+    ],
+    interestThrough: usd('552.33'),
+    accruedBefore: usd('0.00'),
     interest: usd('552.33'),
-    dueOn: '2015-07-07',
+    dueOn: '2015-06-07',
   },
   PaymentNoticeGiven: {
     agreementId: AGREEMENT_ID,
@@ -491,6 +500,25 @@ export const ROYALTY_ACCRUED_V1_EXAMPLE = {
   },
 };
 
+/**
+ * LateInterestAccrued as version 1 stored it: one stretch, its interest rounded on its own.
+ * Upcast, it has that stretch and no totals.
+ */
+export const LATE_INTEREST_ACCRUED_V1_EXAMPLE = {
+  agreementId: AGREEMENT_ID,
+  termsEventId: ids.agreementAmended,
+  causedByEventId: ids.royaltyPayment,
+  obligationId: ids.royaltyGermanyQ1,
+  accruedFrom: '2015-06-01',
+  accruedUntil: '2015-06-07',
+  days: 6,
+  dayCount: 'actual/365',
+  rate: { kind: 'fixed', ratePercent: '1', per: 'month' },
+  principal: usd('280000.00'),
+  interest: usd('552.33'),
+  dueOn: '2015-07-07',
+};
+
 /** Examples of the older versions of events, shown in docs/events.md with their upcasting. */
 export const OLDER_VERSION_EXAMPLES: readonly {
   readonly type: EventType;
@@ -522,5 +550,17 @@ export const OLDER_VERSION_EXAMPLES: readonly {
       'bands the first slice spanning the year before to the year after is the sales, the others ' +
       'true-ups; under marginal tiers every slice is sales) and keeps the stored, rounded net sales.',
     data: ROYALTY_ACCRUED_V1_EXAMPLE,
+  },
+  {
+    type: 'LateInterestAccrued',
+    schemaVersion: 1,
+    description:
+      'Version 1 accrued one stretch of days at a time (`days`, `dayCount`, `rate`, `principal` ' +
+      'at the top level), rounded on its own and never revisited, so a payment, dispute or ' +
+      'adjustment recorded after its days were accrued left its interest wrong, and the total ' +
+      'depended on how often accruals ran. The upcaster moves its one stretch into `stretches` ' +
+      'and keeps its interest; it has no `interestThrough` or `accruedBefore`. The next accrual ' +
+      'on the same obligation trues the total up.',
+    data: LATE_INTEREST_ACCRUED_V1_EXAMPLE,
   },
 ];

@@ -2,7 +2,7 @@ import type { DayCount, LateInterest } from '../agreement/terms';
 import { isBefore, type BusinessDate } from '../dates';
 import { DomainError } from '../domainError';
 import { fromMajorUnits, toMajorUnits, zero, type Money } from '../money';
-import { add, multiply, ratio, ZERO } from '../ratio';
+import { add, multiply, ratio, ZERO, type Ratio } from '../ratio';
 import type { RoundingMode } from '../rounding';
 import { annualRateOf } from './annualRate';
 import { accrualDaysOf, yearBasisDaysOf } from './dayCount';
@@ -39,6 +39,8 @@ export interface LateInterestComputation {
   /** One per annual rate: a single one for a fixed rate, one per prime rate for prime-plus. */
   readonly periods: readonly InterestPeriod[];
   readonly disputed: boolean;
+  /** The interest before rounding, in major units: what a cumulative total adds up. */
+  readonly exact: Ratio;
   readonly amount: Money;
 }
 
@@ -63,6 +65,7 @@ export function lateInterestOn(request: LateInterestRequest): LateInterestComput
       ...base,
       days: accrualDaysOf(terms.dayCount, accruesAfter, accruesThrough),
       periods: [],
+      exact: ZERO,
       amount: zero(principal.currency),
     };
   }
@@ -86,6 +89,7 @@ export function lateInterestOn(request: LateInterestRequest): LateInterestComput
     ...base,
     days: periods.reduce((total, period) => total + period.days, 0),
     periods,
+    exact,
     amount: fromMajorUnits(exact, principal.currency, request.rounding),
   };
 }

@@ -133,11 +133,13 @@ describe('credits', () => {
         ]);
         const interest = recorded([...history, ...events], accrue('2016-07-31'));
         expect(
-          ofType(interest, 'LateInterestAccrued').map((e) => [
-            e.data.accruedFrom,
-            e.data.accruedUntil,
-            e.data.principal.amount,
-          ]),
+          ofType(interest, 'LateInterestAccrued').flatMap((e) =>
+            e.data.stretches.map((stretch) => [
+              stretch.accruedFrom,
+              stretch.accruedUntil,
+              stretch.principal.amount,
+            ]),
+          ),
         ).toEqual([
           ['2016-05-30', '2016-06-29', '3000000.00'],
           ['2016-06-29', '2016-07-31', '2800000.00'],

@@ -58,6 +58,7 @@ describe('late interest', () => {
         },
       ],
       disputed: false,
+      exact: ratio(1_080_000n, 73n),
       amount: money(1_479_452n, USD),
     });
   });
