@@ -159,7 +159,9 @@ export class ApiKeyRegistry {
    * Creates an admin key only if no admin key was ever created in this store (see
    * FIRST_ADMIN_EVENT_ID); null when one was, even if it has been revoked since.
    */
-  async createFirstAdmin(input: Omit<CreateApiKeyInput, 'role' | 'eventTypes' | 'eventId'>) {
+  async createFirstAdmin(
+    input: Omit<CreateApiKeyInput, 'role' | 'eventTypes' | 'eventId'>,
+  ): Promise<CreatedApiKey | null> {
     if (this.firstAdminTaken) return null;
     return this.appendCreated(
       { ...input, role: 'admin' },
