@@ -1,5 +1,5 @@
-import { add, money, subtract, sum, type Money } from '../money';
-import { addExact, exactZero, isZeroExact, roundExact, sumExact } from './exactAmount';
+import { add, money, sum, type Money } from '../money';
+import { addExact, exactZero, isZeroExact, sumExact } from './exactAmount';
 import { lineCircumstances } from './lineCircumstances';
 import { royaltyBaseOfLine, type LineRoyaltyBase } from './lineRoyaltyBase';
 import { lineTierRoyalty } from './lineTierRoyalty';
@@ -17,7 +17,8 @@ import {
   factsByLine,
   thirdPartyRoyaltiesByLine,
 } from './royaltyReportChecks';
-import type { RoyaltyStatement, RoyaltyStatementLine } from './royaltyStatementLine';
+import type { RoyaltyStatement } from './royaltyStatementLine';
+import { roundStatementLines, type UnroundedStatementLine } from './royaltyStatementRounding';
 import {
   advanceYearToDate,
   productNetSalesYearToDate,
@@ -39,10 +40,13 @@ export interface RoyaltyStatementInput {
 
 /**
  * A period's royalties under one clause, line by line (product x country), with DOMAIN.md's
- * rules: convert each line and round; then tier, reduce, and round once per line with the
- * cumulative method (a line's royalty is round(its year to date after the period) - round(its
- * year to date before)), so a line's periods add up to its year and totals are sums of rounded
- * lines. See `lineTierRoyalty` for how a product's tiers are shared out to its countries.
+ * rules: convert each line and round; then tier and reduce exactly, and round once per line with
+ * the cumulative method applied to the product: the product's exact royalty of the year to date
+ * is rounded and shared out to its countries (`roundStatementLines`), and a line accrues its
+ * share after the period less its share before. So a product's periods add up to its year
+ * computed at once, totals are sums of rounded lines, and nothing depends on the order of the
+ * report's lines. See `lineTierRoyalty` for how a product's tiers are shared out to its
+ * countries, `wholeSalesTrueUps` for how a band change reprices the year's earlier sales.
  */
 export function computeRoyaltyStatement(input: RoyaltyStatementInput): RoyaltyStatement {
   const { terms, report } = input;
@@ -87,23 +91,32 @@ export function computeRoyaltyStatement(input: RoyaltyStatementInput): RoyaltySt
       : [];
   const yearToDate = new Map(before.lines.map((line) => [lineKey(line), line]));
 
-  const lines = [...reported, ...repricedOnly]
-    .map((entry) => {
-      const key = lineKey(entry);
-      return statementLine({
-        ...entry,
-        terms,
-        report,
-        productSales: productSales.get(entry.productId) ?? {
-          before: money(0n, paymentCurrency),
-          after: money(0n, paymentCurrency),
-        },
-        earlier: yearToDate.get(key),
-        facts: facts.get(key),
-        thirdPartyRoyalties: thirdPartyRoyalties.get(key) ?? money(0n, paymentCurrency),
-      });
-    })
-    .filter((line) => line.conversion !== undefined || !isZeroExact(line.royaltyExact));
+  const unrounded = [...reported, ...repricedOnly].map((entry) => {
+    const key = lineKey(entry);
+    return statementLine({
+      ...entry,
+      terms,
+      report,
+      productSales: productSales.get(entry.productId) ?? {
+        before: money(0n, paymentCurrency),
+        after: money(0n, paymentCurrency),
+      },
+      earlier: yearToDate.get(key),
+      facts: facts.get(key),
+      thirdPartyRoyalties: thirdPartyRoyalties.get(key) ?? money(0n, paymentCurrency),
+    });
+  });
+  const lines = roundStatementLines({
+    terms,
+    period: report.period,
+    before,
+    lines: unrounded,
+  }).filter(
+    (line) =>
+      line.conversion !== undefined ||
+      !isZeroExact(line.royaltyExact) ||
+      line.royalty.amountMinor !== 0n,
+  );
 
   return {
     clauseId: clause.clauseId,
@@ -136,9 +149,9 @@ function statementLine(input: {
   readonly earlier: YearToDateLine | undefined;
   readonly facts: RoyaltyCountryFacts | undefined;
   readonly thirdPartyRoyalties: Money;
-}): RoyaltyStatementLine {
+}): UnroundedStatementLine {
   const { base, terms, productSales, earlier } = input;
-  const { clause, paymentCurrency, rounding } = terms;
+  const { clause, paymentCurrency } = terms;
   const period = input.report.period;
   const own = base && ownSales({ ...input, base });
   const trueUps =
@@ -157,7 +170,6 @@ function statementLine(input: {
   );
   const lastPriced = earlier?.sales[earlier.sales.length - 1];
   const yearToDateBefore = earlier?.royalty ?? nothing;
-  const yearToDateAfter = addExact(yearToDateBefore, royaltyExact);
   return {
     productId: input.productId,
     country: input.country,
@@ -185,11 +197,7 @@ function statementLine(input: {
     reductions: own?.reduced.applied ?? [],
     royaltyExact,
     royaltyYearToDateBefore: yearToDateBefore,
-    royaltyYearToDateAfter: yearToDateAfter,
-    royalty: subtract(
-      roundExact(yearToDateAfter, rounding),
-      roundExact(yearToDateBefore, rounding),
-    ),
+    royaltyYearToDateAfter: addExact(yearToDateBefore, royaltyExact),
   };
 }
 

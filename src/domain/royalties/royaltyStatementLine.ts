@@ -53,8 +53,20 @@ export interface RoyaltyStatementLine {
   readonly royaltyYearToDateBefore: ExactAmount;
   readonly royaltyYearToDateAfter: ExactAmount;
   /**
-   * What to accrue: round(year to date after) - round(year to date before), so a line's periods
-   * always add up to its year.
+   * The product's exact royalty of the tier year under the clause, across its countries, before
+   * and after this period: the amount the cumulative method rounds.
+   */
+  readonly productRoyaltyYearToDateBefore: ExactAmount;
+  readonly productRoyaltyYearToDateAfter: ExactAmount;
+  /**
+   * The line's share of the product's rounded year to date, before and after this period (see
+   * `roundedYearToDateByCountry`): within one minor unit of the line's exact year to date.
+   */
+  readonly royaltyYearToDateRoundedBefore: Money;
+  readonly royaltyYearToDateRoundedAfter: Money;
+  /**
+   * What to accrue: the rounded year to date after less the one before, so a line's periods add
+   * up to its share of the year, and a product's lines to round(R(after)) - round(R(before)).
    */
   readonly royalty: Money;
 }

@@ -17,8 +17,10 @@ export interface YearToDateLine {
   readonly netSales: Readonly<Record<TierSchedule, Money>>;
   /** Each period's sales with what priced them, in order: what a whole-sales true-up reprices. */
   readonly sales: readonly PricedSales[];
-  /** The line's royalty for the year so far, exact: the cumulative method rounds this. */
+  /** The line's royalty for the year so far, exact. */
   readonly royalty: ExactAmount;
+  /** Its share of the product's rounded royalty for the year so far: what was accrued for it. */
+  readonly royaltyRounded: Money;
 }
 
 /**
@@ -97,6 +99,7 @@ export function advanceYearToDate(
     /** Absent on a line with no sales reported in the period. */
     readonly priced?: PricedSales;
     readonly royaltyYearToDateAfter: ExactAmount;
+    readonly royaltyYearToDateRoundedAfter: Money;
   }[],
   accruedThrough: BusinessDate,
 ): RoyaltyYearToDate {
@@ -120,6 +123,7 @@ export function advanceYearToDate(
         ...(priced === undefined || priced.netSales.amountMinor === 0n ? [] : [priced]),
       ],
       royalty: line.royaltyYearToDateAfter,
+      royaltyRounded: line.royaltyYearToDateRoundedAfter,
     });
   }
   const ordered = [...byKey.values()].sort((a, b) => compareKeys(lineKey(a), lineKey(b)));

@@ -214,14 +214,35 @@ describe('rounding each line once', () => {
     expect(accrue(termsOf(clause, 'half-even'), US, report)[0]!.total).toEqual(usd('0.00'));
   });
 
-  it('totals a statement as the sum of its rounded lines', () => {
+  it('rounds a product’s royalty once and shares the cents out to its countries by the largest remainder', () => {
     const facts = [countryFacts('US'), countryFacts('DE'), countryFacts('JP')];
     const clause = royaltyClause({ tiers: tiers(['0', '5']) });
     const [statement] = accrue(termsOf(clause), facts, [
       quarter(2012, 1, [sale('US', usd('0.10')), sale('DE', usd('0.10')), sale('JP', usd('0.10'))]),
     ]);
-    // Each line rounds 0.5 cent up to 1 cent: 3 cents, not round(1.5 cents) = 2 cents.
-    expect(statement!.total).toEqual(usd('0.03'));
+    // Three half cents: round(1.5 cents) = 2 cents, not 3; equal fractions go to DE and JP first.
+    expect(statement!.lines.map((line) => [line.country, line.royalty])).toEqual([
+      ['US', usd('0.00')],
+      ['DE', usd('0.01')],
+      ['JP', usd('0.01')],
+    ]);
+    expect(statement!.total).toEqual(usd('0.02'));
+  });
+
+  it('keeps a country’s cent when it reports nothing and the others can take the rounding', () => {
+    const facts = [countryFacts('US'), countryFacts('DE')];
+    const clause = royaltyClause({ tiers: tiers(['0', '5']) });
+    const [q1, q2] = accrue(termsOf(clause), facts, [
+      quarter(2012, 1, [sale('US', usd('0.10')), sale('DE', usd('0.10'))]),
+      quarter(2012, 2, [sale('US', usd('0.06'))]),
+    ]);
+    // Q1: half a cent each, one cent in all, to DE. Q2: the US's year is 0.8 cents, the
+    // product's 1.3 cents: still one cent, and DE keeps it, so Q2 accrues nothing anywhere.
+    expect(q1!.lines.map((line) => [line.country, line.royalty])).toEqual([
+      ['US', usd('0.00')],
+      ['DE', usd('0.01')],
+    ]);
+    expect(q2!.lines.map((line) => [line.country, line.royalty])).toEqual([['US', usd('0.00')]]);
   });
 });
 
