@@ -54,7 +54,7 @@ describeWithChromium('the /docs page in a browser', () => {
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // Root in a container has no user namespaces for chromium's sandbox.
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  });
+  }, 30_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -124,5 +124,6 @@ describeWithChromium('the /docs page in a browser', () => {
     expect(requested).toEqual(
       expect.arrayContaining([`${origin}/openapi.json`, `${origin}/healthz`]),
     );
-  });
+    // A browser on two busy cores: seconds, not jest's default 5.
+  }, 60_000);
 });

@@ -13,6 +13,9 @@ import { testLogger } from '../../support/testLogger';
 import { mountedRoutes } from './mountedRoutes';
 import { schemaValidator, validateOpenApi } from './validateOpenApi';
 
+// The OpenAPI validator runs in a node of its own: about a second, more on a busy machine.
+jest.setTimeout(30_000);
+
 let directory: string;
 let store: SqliteEventStore;
 

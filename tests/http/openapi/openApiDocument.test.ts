@@ -8,6 +8,9 @@ import {
 import { openApiPath } from '../../../src/http/openapi/openApiPath';
 import { compileEverySchema, schemaValidator, validateOpenApi } from './validateOpenApi';
 
+// The OpenAPI validator runs in a node of its own: about a second, more on a busy machine.
+jest.setTimeout(30_000);
+
 const INFO = { title: 'obligations', version: '0.1.0' };
 const handler = (): void => undefined;
 

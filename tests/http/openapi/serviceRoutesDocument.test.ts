@@ -8,6 +8,9 @@ import { commandRoutes } from '../../../src/http/routes/commandRoutes';
 import { queryRoutes } from '../../../src/http/routes/queryRoutes';
 import { compileEverySchema, validateOpenApi } from './validateOpenApi';
 
+// The OpenAPI validator runs in a node of its own: about a second, more on a busy machine.
+jest.setTimeout(30_000);
+
 // Building the routes touches none of their dependencies; only handling a request would.
 const unused = <T>(): T => ({}) as T;
 const routes = [
