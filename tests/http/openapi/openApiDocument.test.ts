@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../../../src/http/api/route';
-import {
-  openApiDocument,
-  type OpenApiDocument,
-  type Operation,
-} from '../../../src/http/openapi/openApiDocument';
+import { openApiDocument, type Operation } from '../../../src/http/openapi/openApiDocument';
 import { openApiPath } from '../../../src/http/openapi/openApiPath';
 import { compileEverySchema, schemaValidator, validateOpenApi } from './validateOpenApi';
 
@@ -354,5 +350,3 @@ describe('openApiPath', () => {
     expect(() => openApiPath('/a/*rest')).toThrow();
   });
 });
-
-export type { OpenApiDocument };
