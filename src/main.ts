@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { describeStore, loadConfig, type Config } from './config';
-import { ApiKeyRegistry, apiKeyRoutes, bootstrapAdminKey, createAuthenticator } from './auth';
+import { ApiKeyRegistry, bootstrapAdminKey, createAuthenticator } from './auth';
+import { migrateReadSide, serviceRoutes } from './http/routes/serviceRoutes';
 import { createApp } from './http/app';
 import { apiRouter } from './http/api/route';
 import { createLogger } from './logger';
@@ -47,6 +48,10 @@ async function start(config: Config, logger: Logger): Promise<void> {
     await store.close();
     await readStore.close();
   };
+  await migrateReadSide(store, readStore).catch(async (error: unknown) => {
+    await closeStores();
+    throw error;
+  });
   const workers =
     config.role === 'api'
       ? null
@@ -68,7 +73,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
       await closeStores();
       throw error;
     });
-  const routes = [...apiKeyRoutes({ registry: apiKeys, readStore })];
+  const routes = serviceRoutes({ store, readStore, apiKeys, logger });
   const authenticate = createAuthenticator({ registry: apiKeys });
   const shutdownController = new AbortController();
   registerProjectionMetrics(metrics, { statuses: () => workers?.statuses() ?? [], store });

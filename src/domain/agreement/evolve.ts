@@ -136,7 +136,7 @@ function apply(state: AgreementState, event: AgreementEvent): AgreementState {
       const { data } = event;
       const next = created(state, event.eventId, data, {
         kind: 'minimum-royalty-shortfall',
-        amount: parseMoney(data.shortfall),
+        amount: parseMoney(data.amount),
         arisesOn: businessDate(data.yearPeriod.from),
         clause: (terms) =>
           terms.minimumAnnualRoyalty && {

@@ -36,6 +36,8 @@ export const EXAMPLE_EVENT_IDS = {
   ],
   misplacedPhaseStart: '5e0f8a6c-2009-4c1d-8a10-000000000019',
   phaseTwoStartRecordedLate: '5e0f8a6c-2009-4c1d-8a10-000000000021',
+  shortfall2016: '5e0f8a6c-2017-4c1d-8a10-000000000022',
+  royaltyRestated2016: '5e0f8a6c-2017-4c1d-8a10-000000000023',
 } as const;
 
 const ids = EXAMPLE_EVENT_IDS;
@@ -360,13 +362,16 @@ export const EVENT_EXAMPLES: { readonly [Type in EventType]: EventDataInput<Type
   MinimumRoyaltyShortfallAssessed: {
     agreementId: AGREEMENT_ID,
     termsEventId: ids.agreementAmended,
-    causedByEventId: null,
+    causedByEventId: ids.royaltyRestated2016,
     year: 2016,
     yearPeriod: { from: '2016-01-01', to: '2016-12-31' },
     minimum: usd('2000000.00'),
-    royaltiesAccrued: usd('1750000.00'),
-    shortfall: usd('250000.00'),
-    royaltyObligationIds: [...ids.royaltyAccruals2016],
+    royaltiesAccrued: usd('1700000.00'),
+    shortfall: usd('300000.00'),
+    assessedBefore: usd('250000.00'),
+    amount: usd('50000.00'),
+    correctsEventIds: [ids.shortfall2016],
+    royaltyObligationIds: [...ids.royaltyAccruals2016, ids.royaltyRestated2016],
     dueOn: '2017-03-01',
   },
   LateInterestAccrued: {
@@ -501,6 +506,23 @@ export const ROYALTY_ACCRUED_V1_EXAMPLE = {
 };
 
 /**
+ * MinimumRoyaltyShortfallAssessed as version 1 stored it: the year's first and only assessment.
+ * Upcast, it assessed nothing before and its amount is its shortfall.
+ */
+export const MINIMUM_ROYALTY_SHORTFALL_ASSESSED_V1_EXAMPLE = {
+  agreementId: AGREEMENT_ID,
+  termsEventId: ids.agreementAmended,
+  causedByEventId: null,
+  year: 2016,
+  yearPeriod: { from: '2016-01-01', to: '2016-12-31' },
+  minimum: usd('2000000.00'),
+  royaltiesAccrued: usd('1750000.00'),
+  shortfall: usd('250000.00'),
+  royaltyObligationIds: [...ids.royaltyAccruals2016],
+  dueOn: '2017-03-01',
+};
+
+/**
  * LateInterestAccrued as version 1 stored it: one stretch, its interest rounded on its own.
  * Upcast, it has that stretch and no totals.
  */
@@ -562,5 +584,15 @@ export const OLDER_VERSION_EXAMPLES: readonly {
       'and keeps its interest; it has no `interestThrough` or `accruedBefore`. The next accrual ' +
       'on the same obligation trues the total up.',
     data: LATE_INTEREST_ACCRUED_V1_EXAMPLE,
+  },
+  {
+    type: 'MinimumRoyaltyShortfallAssessed',
+    schemaVersion: 1,
+    description:
+      'Version 1 assessed a year once: a restatement of the year’s royalties afterwards left the ' +
+      'shortfall as it was, and the minimum of the termination year was never pro-rated. The ' +
+      'upcaster reads it as the year’s first assessment: `assessedBefore` zero, `amount` its ' +
+      'shortfall, no `correctsEventIds`.',
+    data: MINIMUM_ROYALTY_SHORTFALL_ASSESSED_V1_EXAMPLE,
   },
 ];

@@ -31,6 +31,7 @@ import { thirdPartyRoyaltiesReported } from '../../domain/events/thirdPartyRoyal
 import type { EventDefinition } from '../../domain/events/eventDefinition';
 import { WrongExpectedVersionError } from '../../eventstore/errors';
 import type { EventStore } from '../../eventstore/eventStore';
+import { mayPost } from '../../auth/mayPost';
 import type { IdempotencyStore } from '../api/idempotency';
 import { idempotencyKeyOf, respondIdempotently } from '../api/idempotency';
 import { asPreconditionFailed, requiredIfMatchVersion, streamVersionETag } from '../api/ifMatch';
@@ -183,7 +184,7 @@ export function commandRoutes({ store, idempotency, clock }: CommandRoutesDeps):
         'The terms are checked as a whole; an impossible clause is refused with a pointer to it. The upfront fee (if any) becomes due at once.',
       tags: ['Agreements'],
       access: ADMIN,
-      body: bodyOf(agreementSigned, []),
+      body: bodyOf(agreementSigned, ['agreementId']),
       headers: [IDEMPOTENCY_KEY],
       responses: { ...COMMAND_RESPONSES, 201: { description: 'signed; Location names it' } },
       handler: async ({ body, req, res }) => {
@@ -406,7 +407,7 @@ export function commandRoutes({ store, idempotency, clock }: CommandRoutesDeps):
       },
       handler: async ({ params, body, req, res }) => {
         const principal = principalOf(req);
-        if (principal.role === 'integration' && !(principal.eventTypes ?? []).includes(body.type)) {
+        if (!mayPost(principal, body.type)) {
           throw new HttpProblemError({
             type: problemType('event-type-not-allowed'),
             title: 'This key may not post that event type',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withoutSecretHash } from '../../auth/withoutSecretHash';
 import type { ReadStore } from '../../readstore/readStore';
 import { sendJsonWithETag } from '../api/etag';
 import { streamVersionETag } from '../api/ifMatch';
@@ -409,7 +410,8 @@ const auditSource: ListSource<AuditRow> = {
     source: row.source,
     correlationId: row.correlation_id,
     causationId: row.causation_id,
-    data: JSON.parse(row.data) as unknown,
+    // A key's secret hash is useless to a reader and is better never shown.
+    data: withoutSecretHash(row.type, JSON.parse(row.data)),
   }),
 };
 
@@ -633,6 +635,10 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
               Number(row.amount_minor) - Number(row.applied_minor),
               row.currency,
             ),
+            settledObligationIds: (row.settled ?? [])
+              .filter((allocation) => Number(allocation.reversed) === 0)
+              .map((allocation) => allocation.obligation_id)
+              .join(' '),
           }),
         });
       },
@@ -735,7 +741,10 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
           format: query.format,
           filename: 'audit-trail',
           csvColumns: AUDIT_CSV,
-          csvRow: (row) => ({ ...auditSource.present(row), data: row.data }),
+          csvRow: (row) => {
+            const shown = auditSource.present(row);
+            return { ...shown, data: JSON.stringify(shown.data) };
+          },
         });
       },
     }),

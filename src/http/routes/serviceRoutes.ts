@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import { readModels } from '../../../projections/catalogue';
+import type { ApiKeyRegistry } from '../../auth/apiKeyRegistry';
+import { apiKeyRoutes } from '../../auth/apiKeyRoutes';
+import type { EventStore } from '../../eventstore/eventStore';
+import type { ReadStore } from '../../readstore/readStore';
+import { CHECKPOINTS_OWNER, checkpointMigrations } from '../../workers/checkpoints';
+import { IDEMPOTENCY_OWNER, IdempotencyStore, idempotencyMigrations } from '../api/idempotency';
+import type { AnyRoute } from '../api/route';
+import { commandRoutes } from './commandRoutes';
+import { queryRoutes } from './queryRoutes';
+
+/**
+ * Creates (or brings up to date) every table the API reads or writes: checkpoints, the read
+ * models, the idempotency records. Every process runs it, whatever its role: an API-only
+ * process must not answer from tables a worker has not created yet. Migrations run once however
+ * many processes start together.
+ */
+export async function migrateReadSide(store: EventStore, readStore: ReadStore): Promise<void> {
+  await readStore.migrate(CHECKPOINTS_OWNER, checkpointMigrations);
+  await readStore.migrate(IDEMPOTENCY_OWNER, idempotencyMigrations);
+  for (const projection of readModels(store))
+    await readStore.migrate(projection.name, projection.migrations);
+}
+
+export interface ServiceRoutesDeps {
+  readonly store: EventStore;
+  readonly readStore: ReadStore;
+  readonly apiKeys: ApiKeyRegistry;
+  readonly logger: Logger;
+  readonly clock?: () => Date;
+}
+
+/** Every operation of the REST API, in the order /openapi.json lists them. */
+export function serviceRoutes(deps: ServiceRoutesDeps): AnyRoute[] {
+  const { store, readStore, apiKeys, logger, clock } = deps;
+  const idempotency = new IdempotencyStore({
+    readStore,
+    logger,
+    ...(clock !== undefined && { clock }),
+  });
+  return [
+    ...commandRoutes({ store, idempotency, ...(clock !== undefined && { clock }) }),
+    ...queryRoutes({ readStore }),
+    ...apiKeyRoutes({ registry: apiKeys, readStore }),
+  ];
+}
