@@ -7,6 +7,9 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
+# swagger-ui-dist pulls in @scarf/scarf, whose install script reports to an analytics service;
+# npm 11's allowScripts refuses it locally, and this image's npm does not read allowScripts.
+ENV SCARF_ANALYTICS=false
 # better-sqlite3 falls back to compiling from source when no prebuilt binary is reachable.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
