@@ -328,6 +328,45 @@ describe('late interest', () => {
     expect(interestOwedOn(fold(once), feeOf(once))).toBe(1_000_000n);
   });
 
+  describe('at prime plus a margin', () => {
+    const primePlus = () =>
+      decide(
+        {
+          type: 'SignAgreement',
+          ...context(),
+          terms: {
+            ...foundingDeal,
+            lateInterest: { kind: 'prime-plus', marginPercent: '2', dayCount: 'actual/365' },
+          },
+        },
+        initialState,
+      );
+    const primeRates = [
+      { from: businessDate('2004-01-01'), ratePercent: '4' },
+      { from: businessDate('2004-11-11'), ratePercent: '4.25' },
+    ];
+
+    it('splits at each prime rate change and rounds the total once', () => {
+      given(...primePlus())
+        .when({ ...accrue('2004-11-30'), primeRates })
+        .then((events) => {
+          const [accrued] = ofType(events, 'LateInterestAccrued');
+          expect(accrued?.data.stretches.map((s) => [s.accruedUntil, s.rate])).toEqual([
+            ['2004-11-10', { kind: 'prime-plus', primeRatePercent: '4', marginPercent: '2' }],
+            ['2004-11-30', { kind: 'prime-plus', primeRatePercent: '4.25', marginPercent: '2' }],
+          ]);
+          // 1,000,000 x (6% x 10 + 6.25% x 20) / 365 = 5,068.49
+          expect(accrued?.data.interest).toEqual(usd('5068.49'));
+        });
+    });
+
+    it('needs the prime rates from the due date on, however much was accrued already', () => {
+      given(...recorded(primePlus(), { ...accrue('2004-11-30'), primeRates }))
+        .when({ ...accrue('2004-12-31'), primeRates: primeRates.slice(1) })
+        .thenFails('prime-rate-missing');
+    });
+  });
+
   describe('run frequency', () => {
     const END = '2005-12-31';
     const dayOf = (offset: number) => addDays(businessDate('2004-10-15'), offset);
