@@ -3,7 +3,8 @@ import { addDays, businessDate } from '../../../src/domain/dates';
 import type { AgreementEvent } from '../../../src/domain/agreement/agreementEvent';
 import { developmentFactOf } from '../../../src/domain/policies/developmentFactOf';
 import { milestonesForFact } from '../../../src/domain/policies/milestonesForFact';
-import { fold, idFor, ofType } from '../support/agreementSpec';
+import { decide } from '../../../src/domain/agreement/decide';
+import { context, fold, idFor, ofType } from '../support/agreementSpec';
 import { indSubmittedFact, phaseStartedFact, signed } from '../support/foundingDealStory';
 
 /** Runs the policy for each fact in turn, appending what it writes, as the subscriber does. */
@@ -128,6 +129,28 @@ describe('the development-fact policy', () => {
     expect(
       ofType(stream, 'MilestoneAchievementCorrected').map((e) => [e.data.achievedOn, e.data.dueOn]),
     ).toEqual([['2008-02-01', '2008-03-02']]);
+  });
+
+  it('owes late interest from the corrected due date', () => {
+    const stream = replayFacts([
+      indSubmittedFact('ind-later', '2008-09-01'),
+      indSubmittedFact('ind-earlier', '2008-02-01'),
+    ]);
+    const accrued = decide(
+      {
+        type: 'AccrueLateInterest',
+        ...context('accrue:'),
+        asOf: businessDate('2008-04-01'),
+      },
+      fold(stream),
+    );
+    const milestoneId = ofType(stream, 'MilestoneTriggered')[0]!.eventId;
+    // Due on 2008-03-02 as corrected: 1,500,000 x 12% x 30 / 365 = 14,794.52.
+    expect(
+      ofType(accrued, 'LateInterestAccrued')
+        .filter((e) => e.data.obligationId === milestoneId)
+        .map((e) => [e.data.accruedFrom, e.data.interest.amount]),
+    ).toEqual([['2008-03-02', '14794.52']]);
   });
 
   it('corrects nothing when an earlier fact recorded late changes no achievement date', () => {
