@@ -98,7 +98,6 @@ function royaltiesAccrued(
 ): AgreementEvent[] {
   const { terms } = version;
   const agreementId = signedAgreementId(state);
-  const thirdParty = state.thirdPartyRoyalties.get(periodLabel(reported.period));
   return terms.royalties.flatMap((clause) => {
     const report = royaltyReportFor(state, clause, reported);
     if (report.lines.length === 0) return [];
@@ -134,7 +133,8 @@ function royaltiesAccrued(
             rounding: terms.rounding,
             paymentCurrency: terms.paymentCurrency,
             rateDate,
-            ...(thirdParty && { thirdPartyReportEventId: thirdParty.eventId }),
+            thirdPartyReportIdOf: (period) =>
+              state.thirdPartyRoyalties.get(periodLabel(period))?.eventId,
           }),
           royalty: formatMoney(line.royalty),
           previouslyAccrued: formatMoney(money(0n, terms.paymentCurrency)),

@@ -145,7 +145,6 @@ function royaltyDifferencesAccrued(
     restatement.statements.flatMap((s) => s.lines),
     terms.paymentCurrency,
   );
-  const thirdPartyOf = (label: string) => state.thirdPartyRoyalties.get(label);
   return differences.map((difference) => {
     const statement = restatement.statements.find(
       (s) => periodLabel(s.period) === periodLabel(difference.period),
@@ -166,7 +165,6 @@ function royaltyDifferencesAccrued(
     const rateDate =
       source?.lines.find((l) => l.productId === line.productId && l.country === line.country)
         ?.exchangeRate.rateDate ?? difference.period.to;
-    const thirdParty = thirdPartyOf(periodLabel(difference.period));
     const priced = inForce(difference.period);
     return emit(
       idFor(
@@ -190,7 +188,8 @@ function royaltyDifferencesAccrued(
           rounding: priced.statementTerms.rounding,
           paymentCurrency: priced.statementTerms.paymentCurrency,
           rateDate,
-          ...(thirdParty && { thirdPartyReportEventId: thirdParty.eventId }),
+          thirdPartyReportIdOf: (period) =>
+            state.thirdPartyRoyalties.get(periodLabel(period))?.eventId,
         }),
         royalty: formatMoney(difference.restated),
         previouslyAccrued: formatMoney(difference.accrued),

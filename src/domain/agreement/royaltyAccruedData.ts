@@ -5,6 +5,8 @@ import { formatMoney, fromMajorUnits, money, type Money } from '../money';
 import { divide, isZero, multiply, ratio, type Ratio } from '../ratio';
 import type { RoundingMode } from '../rounding';
 import type { ExactAmount } from '../royalties/exactAmount';
+import type { AppliedReduction } from '../royalties/royaltyReductions';
+import type { SalesPeriod } from '../royalties/salesPeriod';
 import type { RoyaltyStatement, RoyaltyStatementLine } from '../royalties/royaltyStatementLine';
 import type { RoyaltyClause } from './terms';
 import { exactDecimal } from './exactDecimal';
@@ -27,7 +29,8 @@ export function computationOf(input: {
   readonly rounding: RoundingMode;
   readonly paymentCurrency: CurrencyCode;
   readonly rateDate: string;
-  readonly thirdPartyReportEventId?: string;
+  /** The ThirdPartyRoyaltiesReported of a period, which a stacking reduction names. */
+  readonly thirdPartyReportIdOf: (period: SalesPeriod) => string | undefined;
 }): Computation {
   const { statement, line, clause, rounding, paymentCurrency } = input;
   const nothing = money(0n, paymentCurrency);
@@ -51,7 +54,8 @@ export function computationOf(input: {
       const bands = { fromAmount: formatMoney(slice.from), toAmount: formatMoney(slice.to) };
       const royaltyExact = exactDecimal(majorOf(slice.royalty));
       if (slice.kind === 'true-up') {
-        // The year's earlier sales, repriced at the change of rate.
+        // An earlier period's sales, repriced at the change of rate with that period's reductions.
+        const { truedUp } = slice;
         return {
           kind: 'true-up' as const,
           ...bands,
@@ -60,6 +64,9 @@ export function computationOf(input: {
             isZero(slice.rate) ? ratio(0n) : divide(majorOf(slice.royalty), slice.rate),
           ),
           royaltyExact,
+          repricedPeriod: truedUp?.period ?? null,
+          reductions: reductionsOf(truedUp?.reductions ?? [], truedUp?.period),
+          royaltyAfterReductionsExact: truedUp ? exactDecimal(majorOf(truedUp.royalty)) : null,
         };
       }
       // The line's share of the slice: its sales x the slice's width / the product's sales.
@@ -79,33 +86,46 @@ export function computationOf(input: {
       };
     }),
     royaltyBeforeReductions: formatMoney(round(line.royaltyBeforeReductions)),
-    reductions: line.reductions.flatMap((applied): Computation['reductions'] => {
-      const amountExact = exactDecimal(majorOf(applied.amount));
-      const reduction = clause.reductions.find((r) => r.kind === applied.kind);
-      if (reduction === undefined) return [];
-      switch (reduction.kind) {
+    reductions: reductionsOf(line.reductions, line.period),
+    roundingMode: rounding,
+    yearToDate: {
+      royaltyExactBefore: exactDecimal(majorOf(line.royaltyYearToDateBefore)),
+      royaltyExactAfter: exactDecimal(majorOf(line.royaltyYearToDateAfter)),
+      productRoyaltyExactBefore: exactDecimal(majorOf(line.productRoyaltyYearToDateBefore)),
+      productRoyaltyExactAfter: exactDecimal(majorOf(line.productRoyaltyYearToDateAfter)),
+      royaltyRoundedBefore: formatMoney(line.royaltyYearToDateRoundedBefore),
+      royaltyRoundedAfter: formatMoney(line.royaltyYearToDateRoundedAfter),
+    },
+  };
+
+  function reductionsOf(
+    applied: readonly AppliedReduction[],
+    period: SalesPeriod | undefined,
+  ): Computation['reductions'] {
+    return applied.flatMap((reduction): Computation['reductions'] => {
+      const amountExact = exactDecimal(majorOf(reduction.amount));
+      const term = clause.reductions.find((r) => r.kind === reduction.kind);
+      if (term === undefined) return [];
+      switch (term.kind) {
         case 'generic-entry':
         case 'no-valid-claim':
-          return [
-            { kind: reduction.kind, reductionPercent: percentOf(reduction.reduction), amountExact },
-          ];
+          return [{ kind: term.kind, reductionPercent: percentOf(term.reduction), amountExact }];
         case 'third-party-stacking':
           return [
             {
-              kind: reduction.kind,
-              offsetPercent: percentOf(reduction.offset),
-              floorPercent: percentOf(reduction.floor),
-              thirdPartyRoyalties: formatMoney(applied.thirdPartyRoyalties ?? nothing),
-              thirdPartyReportEventId: input.thirdPartyReportEventId ?? '',
+              kind: term.kind,
+              offsetPercent: percentOf(term.offset),
+              floorPercent: percentOf(term.floor),
+              thirdPartyRoyalties: formatMoney(reduction.thirdPartyRoyalties ?? nothing),
+              thirdPartyReportEventId: (period && input.thirdPartyReportIdOf(period)) ?? '',
               amountExact,
             },
           ];
         default: {
-          const _exhaustive: never = reduction;
+          const _exhaustive: never = term;
           return _exhaustive;
         }
       }
-    }),
-    roundingMode: rounding,
-  };
+    });
+  }
 }

@@ -329,7 +329,7 @@ export const EVENT_EXAMPLES: { readonly [Type in EventType]: EventDataInput<Type
       validClaim: true,
       tierModel: 'marginal',
       tierYear: { from: '2015-01-01', to: '2015-12-31' },
-      yearToDateNetSalesBefore: usd('30000000.00'),
+      yearToDateNetSalesBefore: usd('0.00'),
       yearToDateNetSalesAfter: usd('40000000.00'),
       tierSlices: [
         {
@@ -353,6 +353,14 @@ export const EVENT_EXAMPLES: { readonly [Type in EventType]: EventDataInput<Type
         },
       ],
       roundingMode: 'half-up',
+      yearToDate: {
+        royaltyExactBefore: '0',
+        royaltyExactAfter: '290000',
+        productRoyaltyExactBefore: '0',
+        productRoyaltyExactAfter: '1190000',
+        royaltyRoundedBefore: usd('0.00'),
+        royaltyRoundedAfter: usd('290000.00'),
+      },
     },
     royalty: usd('290000.00'),
     previouslyAccrued: usd('0.00'),
@@ -488,14 +496,26 @@ export const NET_SALES_REPORTED_V1_EXAMPLE = {
   ],
 };
 
+const { yearToDate: _yearToDate, ...royaltyComputationV2 } =
+  EVENT_EXAMPLES.RoyaltyAccrued.computation;
+
+/**
+ * RoyaltyAccrued as version 2 stored it: no year to date. Upcast, it is the version 3 example
+ * with a null `yearToDate`.
+ */
+export const ROYALTY_ACCRUED_V2_EXAMPLE = {
+  ...EVENT_EXAMPLES.RoyaltyAccrued,
+  computation: royaltyComputationV2,
+};
+
 /**
  * RoyaltyAccrued as version 1 stored it: slices without a kind, their net sales rounded to the
- * cent. Upcast, it is the version 2 example.
+ * cent. Upcast, it is the version 2 example, then the version 3 one without a year to date.
  */
 export const ROYALTY_ACCRUED_V1_EXAMPLE = {
   ...EVENT_EXAMPLES.RoyaltyAccrued,
   computation: {
-    ...EVENT_EXAMPLES.RoyaltyAccrued.computation,
+    ...royaltyComputationV2,
     tierSlices: EVENT_EXAMPLES.RoyaltyAccrued.computation.tierSlices.map(
       ({ kind: _kind, netSalesExact: _exact, ...slice }) => ({
         ...slice,
@@ -572,6 +592,20 @@ export const OLDER_VERSION_EXAMPLES: readonly {
       'bands the first slice spanning the year before to the year after is the sales, the others ' +
       'true-ups; under marginal tiers every slice is sales) and keeps the stored, rounded net sales.',
     data: ROYALTY_ACCRUED_V1_EXAMPLE,
+  },
+  {
+    type: 'RoyaltyAccrued',
+    schemaVersion: 2,
+    description:
+      'Version 2 carried no year to date, so the cumulative rounding could not be recomputed from ' +
+      'the event, and a whole-sales true-up repriced all the year’s earlier sales in one slice with ' +
+      'the period’s own reductions. Version 3 adds `computation.yearToDate` (the line’s and the ' +
+      'product’s exact royalty of the tier year before and after, and the line’s share of the ' +
+      'product’s rounded year) and gives each true-up the earlier period it reprices, the change ' +
+      'of that period’s reductions and its royalty after them. The upcaster writes `yearToDate` ' +
+      'as null and a true-up’s period and royalty after reductions as null (version 2 did not ' +
+      'record them; nothing is made up), with no reductions of its own.',
+    data: ROYALTY_ACCRUED_V2_EXAMPLE,
   },
   {
     type: 'LateInterestAccrued',

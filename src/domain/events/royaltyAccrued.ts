@@ -24,35 +24,6 @@ const exactSliceFields = {
   ),
 };
 
-const tierSliceField = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('sales').describe('the period’s sales in one band, at its rate'),
-    ...bandFields,
-    ratePercent: percentField.describe('the band’s royalty rate'),
-    ...exactSliceFields,
-  }),
-  z.strictObject({
-    kind: z
-      .literal('true-up')
-      .describe(
-        'whole-sales bands: the year’s earlier sales repriced because the year’s total moved into another band',
-      ),
-    ...bandFields,
-    rateChangePercent: signedPercentField.describe(
-      'the new band’s rate less the old one’s: negative when the year’s total fell into a lower band (returns), a credit',
-    ),
-    ...exactSliceFields,
-  }),
-]);
-
-/** Version 1 slices: no kind, a rate of 0 to 100%, and the slice's net sales rounded to the cent. */
-const tierSliceV1Field = z.strictObject({
-  ...bandFields,
-  ratePercent: percentField,
-  netSales: moneyField,
-  royaltyExact: exactAmountField,
-});
-
 const reductionField = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('generic-entry'),
@@ -74,7 +45,70 @@ const reductionField = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const computationFieldOf = <Slice extends z.ZodType>(sliceField: Slice) =>
+const salesSliceField = z.strictObject({
+  kind: z.literal('sales').describe('the period’s sales in one band, at its rate'),
+  ...bandFields,
+  ratePercent: percentField.describe('the band’s royalty rate'),
+  ...exactSliceFields,
+});
+
+const trueUpDescription =
+  'whole-sales bands: the year’s earlier sales repriced because the year’s total moved into another band';
+const rateChangeField = signedPercentField.describe(
+  'the new band’s rate less the old one’s: negative when the year’s total fell into a lower band (returns), a credit',
+);
+
+/** Version 2 slices: a true-up of all the year's earlier sales at once, reduced with the line. */
+const tierSliceV2Field = z.discriminatedUnion('kind', [
+  salesSliceField,
+  z.strictObject({
+    kind: z.literal('true-up').describe(trueUpDescription),
+    ...bandFields,
+    rateChangePercent: rateChangeField,
+    ...exactSliceFields,
+  }),
+]);
+
+const tierSliceField = z.discriminatedUnion('kind', [
+  salesSliceField,
+  z.strictObject({
+    kind: z.literal('true-up').describe(trueUpDescription),
+    ...bandFields,
+    rateChangePercent: rateChangeField,
+    ...exactSliceFields,
+    repricedPeriod: periodField
+      .nullable()
+      .describe(
+        'the earlier period whose sales this true-up reprices (one true-up per period); null on an event of version 2, whose one true-up repriced all the year’s earlier sales',
+      ),
+    reductions: z
+      .array(reductionField)
+      .describe(
+        'how each reduction that period’s sales bore changes: what it takes at the new rate less what it took at the old, from that period’s own circumstances (its generic cut, its Valid Claim, its third-party royalties and their floor)',
+      ),
+    royaltyAfterReductionsExact: exactAmountField
+      .nullable()
+      .describe(
+        'the true-up after those reductions: what it adds to the line, unrounded; null on an event of version 2, which reduced it with the line',
+      ),
+  }),
+]);
+
+/** Version 1 slices: no kind, a rate of 0 to 100%, and the slice's net sales rounded to the cent. */
+const tierSliceV1Field = z.strictObject({
+  ...bandFields,
+  ratePercent: percentField,
+  netSales: moneyField,
+  royaltyExact: exactAmountField,
+});
+
+const computationFieldOf = <
+  Slice extends z.ZodType,
+  Extra extends z.ZodRawShape = Record<never, never>,
+>(
+  sliceField: Slice,
+  extra: Extra = {} as Extra,
+) =>
   z
     .strictObject({
       netSalesLocal: moneyField.describe('the line’s net sales in the local currency, as reported'),
@@ -84,7 +118,9 @@ const computationFieldOf = <Slice extends z.ZodType>(sliceField: Slice) =>
       ),
       validClaim: z
         .boolean()
-        .describe('whether a Valid Claim covered the product there: which tiers applied'),
+        .describe(
+          'whether a Valid Claim covered the product there on the period’s last day: which tiers and reductions applied',
+        ),
       tierModel: z
         .enum(['marginal', 'whole-sales'])
         .describe('marginal: each band’s slice at its rate; whole-sales: one rate for all'),
@@ -93,16 +129,45 @@ const computationFieldOf = <Slice extends z.ZodType>(sliceField: Slice) =>
       yearToDateNetSalesAfter: moneyField.describe('… and including it'),
       tierSlices: z.array(sliceField).describe('how the line’s net sales fell into the bands'),
       royaltyBeforeReductions: moneyField.describe(
-        'round(R(year to date after)) − round(R(year to date before)): the cumulative method',
+        'the slices’ royalties added up, rounded to show (what is accrued is `royalty`)',
       ),
-      reductions: z.array(reductionField).describe('in the order the contract applies them'),
+      reductions: z
+        .array(reductionField)
+        .describe(
+          'in the order the contract applies them: to the period’s own sales (since version 3; a true-up shows its own)',
+        ),
       roundingMode: z
         .enum(['half-up', 'half-even'])
         .describe('the agreement’s rounding mode, applied once per line'),
+      ...extra,
     })
     .describe('how the royalty was computed, step by step, for auditors');
 
-const computationField = computationFieldOf(tierSliceField);
+const yearToDateField = z
+  .strictObject({
+    royaltyExactBefore: exactAmountField.describe(
+      'the line’s royalty of the tier year before the period, after reductions, unrounded, in major units',
+    ),
+    royaltyExactAfter: exactAmountField.describe(
+      '… after the period: royaltyExactBefore plus the period’s sales slices and true-ups after their reductions',
+    ),
+    productRoyaltyExactBefore: exactAmountField.describe(
+      'the product’s royalty of the tier year before the period under the clause, all its countries’ lines added, unrounded',
+    ),
+    productRoyaltyExactAfter: exactAmountField.describe('… after the period'),
+    royaltyRoundedBefore: moneyField.describe(
+      'the line’s share of round(productRoyaltyExactBefore), as accrued for it so far',
+    ),
+    royaltyRoundedAfter: moneyField.describe(
+      'its share of round(productRoyaltyExactAfter): the whole units shared out by the largest remainder of the lines’ exact royalties (ties to the first country code), a line whose exact royalty the period leaves unchanged keeping its share while the others can take the rounding; `royalty` = royaltyRoundedAfter − royaltyRoundedBefore',
+    ),
+  })
+  .nullable()
+  .describe(
+    'the cumulative method, per product: the year to date an auditor recomputes the royalty from; null on events recorded before version 3',
+  );
+
+const computationField = computationFieldOf(tierSliceField, { yearToDate: yearToDateField });
 
 const royaltyAccruedV1Schema = z.strictObject({
   ...obligationFields,
@@ -149,22 +214,68 @@ const upcastV1 = defineUpcaster({
   }),
 });
 
+const royaltyAccruedV2Schema = z.strictObject({
+  ...obligationFields,
+  causedByEventId: eventIdField,
+  clauseId: clauseIdField,
+  period: periodField,
+  productId: productIdField,
+  country: countryField,
+  computation: computationFieldOf(tierSliceV2Field),
+  royalty: moneyField,
+  previouslyAccrued: moneyField,
+  amount: moneyField,
+});
+
+/**
+ * Version 2 had no year to date, so the rounding could not be recomputed from the event, and
+ * priced a whole-sales true-up of all the year's earlier sales in one slice, reduced with the
+ * period's own reductions. Its year to date is null (not recorded, never made up), and its true-up
+ * keeps its one slice, without a period, its reductions those of the line.
+ */
+const upcastV2 = defineUpcaster({
+  fromVersion: 2,
+  schema: royaltyAccruedV2Schema,
+  upcast: (v2) => ({
+    ...v2,
+    computation: {
+      ...v2.computation,
+      tierSlices: v2.computation.tierSlices.map((slice) =>
+        slice.kind === 'sales'
+          ? slice
+          : { ...slice, repricedPeriod: null, reductions: [], royaltyAfterReductionsExact: null },
+      ),
+      yearToDate: null,
+    },
+  }),
+});
+
 export const royaltyAccrued = defineEvent({
   type: 'RoyaltyAccrued',
-  schemaVersion: 2,
-  upcasters: [upcastV1],
+  schemaVersion: 3,
+  upcasters: [upcastV1, upcastV2],
   streams: ['agreement'],
   meaning:
     'A royalty statement line (product × country × period) accrued from a net sales report: ' +
     'an obligation due N days after the period end. It shows the whole computation: the FX ' +
     'conversion (rounded), the tier slices with their rates, the reductions in the contract’s ' +
     'order and the rounding mode, every unrounded step exact (a fraction where it has no finite ' +
-    'decimal). From a restatement, `amount` is the exact difference between ' +
-    'the corrected royalty and what was accrued before for the same line (negative: a credit).',
+    'decimal). The cumulative method applies per product: the product’s exact royalty of the ' +
+    'tier year to date across its countries is rounded once and its whole units shared out to ' +
+    'the lines by the largest remainder (ties to the first country code); a line accrues its ' +
+    'share after the period less its share before (`computation.yearToDate`), so a product’s ' +
+    'periods add up to its year computed at once, to the cent, whatever the order of the ' +
+    'report’s lines. A country whose share moves by a unit with nothing reported gets a line ' +
+    'for that unit alone. Under whole-sales bands each earlier period’s sales are trued up with ' +
+    'the reductions that period bore. From a restatement, or third-party royalties reported ' +
+    'after the net sales, `amount` is the exact difference between the corrected royalty and ' +
+    'what was accrued before for the same line (negative: a credit).',
   schema: z
     .strictObject({
       ...obligationFields,
-      causedByEventId: eventIdField.describe('the NetSalesReported or NetSalesRestated'),
+      causedByEventId: eventIdField.describe(
+        'the NetSalesReported, NetSalesRestated or ThirdPartyRoyaltiesReported',
+      ),
       clauseId: clauseIdField.describe('the royalty clause'),
       period: periodField.describe('the royalty period'),
       productId: productIdField,
@@ -198,6 +309,27 @@ export const royaltyAccrued = defineEvent({
             ] as const,
         ),
       ]);
+      const { yearToDate } = computation;
+      if (yearToDate !== null) {
+        requireCurrency(ctx, currency, [
+          [['computation', 'yearToDate', 'royaltyRoundedBefore'], yearToDate.royaltyRoundedBefore],
+          [['computation', 'yearToDate', 'royaltyRoundedAfter'], yearToDate.royaltyRoundedAfter],
+        ]);
+        const roundedBefore = minorUnits(yearToDate.royaltyRoundedBefore);
+        const roundedAfter = minorUnits(yearToDate.royaltyRoundedAfter);
+        const line = minorUnits(event.royalty);
+        if (
+          roundedBefore !== undefined &&
+          roundedAfter !== undefined &&
+          line !== undefined &&
+          line !== roundedAfter - roundedBefore
+        )
+          ctx.addIssue({
+            code: 'custom',
+            message: 'the royalty is the line’s rounded year to date after less the one before',
+            path: ['royalty'],
+          });
+      }
       const royalty = minorUnits(event.royalty);
       const before = minorUnits(event.previouslyAccrued);
       const amount = minorUnits(event.amount);

@@ -111,6 +111,22 @@ describe('rules across fields', () => {
       /royalty less what was accrued before/,
     ],
     [
+      'a royalty that is not the line’s rounded year to date after less the one before',
+      'RoyaltyAccrued',
+      '/computation/yearToDate/royaltyRoundedAfter',
+      usd('290000.01'),
+      '/royalty',
+      /rounded year to date after less the one before/,
+    ],
+    [
+      'a rounded year to date in another currency',
+      'RoyaltyAccrued',
+      '/computation/yearToDate/royaltyRoundedBefore',
+      eur('0.00'),
+      '/computation/yearToDate/royaltyRoundedBefore/currency',
+      /must be in USD/,
+    ],
+    [
       'a royalty computation in two payment currencies',
       'RoyaltyAccrued',
       '/computation/royaltyBeforeReductions',
@@ -244,13 +260,23 @@ describe('rules across fields', () => {
   });
 
   it('accepts a restatement that credits: a negative royalty difference', () => {
+    const { computation } = EVENT_EXAMPLES.RoyaltyAccrued;
     const credit = {
       ...EVENT_EXAMPLES.RoyaltyAccrued,
+      computation: {
+        ...computation,
+        yearToDate: {
+          ...computation.yearToDate,
+          royaltyExactAfter: '260000',
+          productRoyaltyExactAfter: '1160000',
+          royaltyRoundedAfter: usd('260000.00'),
+        },
+      },
       royalty: usd('260000.00'),
       previouslyAccrued: usd('290000.00'),
       amount: usd('-30000.00'),
     };
-    expect(parseEventData('RoyaltyAccrued', 2, credit).data).toEqual(credit);
+    expect(parseEventData('RoyaltyAccrued', 3, credit).data).toEqual(credit);
   });
 
   it('accepts a partial allocation that leaves the rest of the payment as a credit', () => {

@@ -2,11 +2,18 @@ import type { CommandOf } from '../../../src/domain/agreement/commands';
 import { decide } from '../../../src/domain/agreement/decide';
 import { initialState } from '../../../src/domain/agreement/agreementState';
 import { eventDefinition } from '../../../src/domain/events/catalogue';
-import { EVENT_EXAMPLES, ROYALTY_ACCRUED_V1_EXAMPLE } from '../../../src/domain/events/examples';
+import {
+  EVENT_EXAMPLES,
+  ROYALTY_ACCRUED_V1_EXAMPLE,
+  ROYALTY_ACCRUED_V2_EXAMPLE,
+} from '../../../src/domain/events/examples';
 import { parseEventData } from '../../../src/domain/events/parseEventData';
-import { parseDecimal, add, ratio, type Ratio } from '../../../src/domain/ratio';
+import { businessDate } from '../../../src/domain/dates';
+import { parseMoney } from '../../../src/domain/money';
+import { parseDecimal, add, multiply, ratio, type Ratio } from '../../../src/domain/ratio';
+import { roundToInteger } from '../../../src/domain/rounding';
 import { foundingDeal } from '../fixtures/foundingDeal';
-import { context, fold, ofType } from '../support/agreementSpec';
+import { context, fold, given, ofType, recorded } from '../support/agreementSpec';
 import { reportUsSales, signed, usFacts } from '../support/foundingDealStory';
 import { replaceAt } from './jsonPaths';
 import { problemsOf } from './parseProblems';
@@ -17,6 +24,9 @@ const exact = (text: string): Ratio => {
     ? parseDecimal(text)
     : ratio(BigInt(numerator!), BigInt(denominator));
 };
+
+const minor = (amount: { amount: string; currency: string }): bigint =>
+  parseMoney(amount).amountMinor;
 
 const withGermany = (
   command: CommandOf<'ReportNetSales'>,
@@ -85,6 +95,68 @@ describe('the computation a RoyaltyAccrued shows', () => {
     expect(accrued!.data.amount).toEqual({ amount: '-4500000.00', currency: 'USD' });
   });
 
+  it('shows a whole-sales true-up per earlier quarter, with the reductions that quarter bore: Q1 repriced without the generic cut Q2 bears', () => {
+    const terms = {
+      ...foundingDeal,
+      royalties: (foundingDeal.royalties ?? []).map((clause) => ({
+        ...clause,
+        tierModel: 'whole-sales' as const,
+      })),
+    };
+    const genericFromQ2 = [{ ...usFacts[0]!, genericEntryOn: businessDate('2016-02-10') }];
+    const history = recorded(decide({ type: 'SignAgreement', ...context(), terms }, initialState), {
+      ...reportUsSales(2016, 1, '200000000.00'),
+      facts: genericFromQ2,
+    });
+    given(...history)
+      .when({ ...reportUsSales(2016, 2, '100000000.00'), facts: genericFromQ2 })
+      .then((events) => {
+        const [q2] = ofType(events, 'RoyaltyAccrued');
+        // Q2's $100M at 3.5%, halved: $1.75M; Q1's $200M from 3% to 3.5%, uncut: $1M.
+        expect(q2!.data.amount).toEqual({ amount: '2750000.00', currency: 'USD' });
+        expect(q2!.data.computation.reductions).toEqual([
+          { kind: 'generic-entry', reductionPercent: '50', amountExact: '1750000' },
+        ]);
+        expect(q2!.data.computation.tierSlices[1]).toEqual({
+          kind: 'true-up',
+          fromAmount: { amount: '0.00', currency: 'USD' },
+          toAmount: { amount: '200000000.00', currency: 'USD' },
+          rateChangePercent: '0.5',
+          netSalesExact: '200000000',
+          royaltyExact: '1000000',
+          repricedPeriod: { from: '2016-01-01', to: '2016-03-31' },
+          reductions: [],
+          royaltyAfterReductionsExact: '1000000',
+        });
+      });
+  });
+
+  it('carries the year to date an auditor recomputes each line from: the line’s share of the product’s rounded year, after less before', () => {
+    const history = recorded(
+      signed(),
+      withGermany(reportUsSales(2016, 1, '200000000.00'), '100000000.00'),
+    );
+    const q2 = decide(
+      withGermany(reportUsSales(2016, 2, '80000000.01'), '33333333.33'),
+      fold(history),
+    );
+    const accrued = ofType([...history, ...q2], 'RoyaltyAccrued');
+    for (const { data } of accrued) {
+      const yearToDate = data.computation.yearToDate!;
+      expect(minor(data.royalty)).toBe(
+        minor(yearToDate.royaltyRoundedAfter) - minor(yearToDate.royaltyRoundedBefore),
+      );
+    }
+    const [us, de] = ofType(q2, 'RoyaltyAccrued').map((e) => e.data.computation.yearToDate!);
+    // The product's exact year is the lines' added up, and its rounded year is shared out whole.
+    expect(add(exact(us!.royaltyExactAfter), exact(de!.royaltyExactAfter))).toEqual(
+      exact(us!.productRoyaltyExactAfter),
+    );
+    expect(minor(us!.royaltyRoundedAfter) + minor(de!.royaltyRoundedAfter)).toBe(
+      roundToInteger(multiply(exact(us!.productRoyaltyExactAfter), ratio(100n)), 'half-up'),
+    );
+  });
+
   it('refuses a negative rate on a slice of sales: only a true-up changes a rate downwards', () => {
     const data = replaceAt(
       EVENT_EXAMPLES.RoyaltyAccrued,
@@ -121,14 +193,14 @@ describe('the computation a RoyaltyAccrued shows', () => {
   );
 });
 
-describe('RoyaltyAccrued stored as version 1', () => {
-  it('is at version 2 today, with one upcaster', () => {
+describe('RoyaltyAccrued stored as version 1 or 2', () => {
+  it('is at version 3 today, with two upcasters', () => {
     const definition = eventDefinition('RoyaltyAccrued');
-    expect(definition.schemaVersion).toBe(2);
-    expect(definition.upcasters.map((upcaster) => upcaster.fromVersion)).toEqual([1]);
+    expect(definition.schemaVersion).toBe(3);
+    expect(definition.upcasters.map((upcaster) => upcaster.fromVersion)).toEqual([1, 2]);
   });
 
-  it('reads as version 2: its slices with a kind and their stored net sales', () => {
+  it('reads version 1 with its slices’ kind and stored net sales, and no year to date', () => {
     expect(parseEventData('RoyaltyAccrued', 1, ROYALTY_ACCRUED_V1_EXAMPLE)).toEqual({
       type: 'RoyaltyAccrued',
       data: {
@@ -141,8 +213,44 @@ describe('RoyaltyAccrued stored as version 1', () => {
               netSalesExact: '10000000.00',
             },
           ],
+          yearToDate: null,
         },
       },
+    });
+  });
+
+  it('reads version 2 with a null year to date: never made up', () => {
+    expect(parseEventData('RoyaltyAccrued', 2, ROYALTY_ACCRUED_V2_EXAMPLE).data).toEqual({
+      ...EVENT_EXAMPLES.RoyaltyAccrued,
+      computation: { ...EVENT_EXAMPLES.RoyaltyAccrued.computation, yearToDate: null },
+    });
+  });
+
+  it('reads a version 2 whole-sales true-up as one slice for all the year’s earlier sales, with no period and no reductions of its own', () => {
+    const v2 = {
+      ...ROYALTY_ACCRUED_V2_EXAMPLE,
+      computation: {
+        ...ROYALTY_ACCRUED_V2_EXAMPLE.computation,
+        tierModel: 'whole-sales',
+        tierSlices: [
+          ...ROYALTY_ACCRUED_V2_EXAMPLE.computation.tierSlices,
+          {
+            kind: 'true-up',
+            fromAmount: { amount: '0.00', currency: 'USD' },
+            toAmount: { amount: '30000000.00', currency: 'USD' },
+            rateChangePercent: '0.5',
+            netSalesExact: '30000000',
+            royaltyExact: '150000',
+          },
+        ],
+      },
+    };
+    const event = parseEventData('RoyaltyAccrued', 2, v2);
+    expect(event.type === 'RoyaltyAccrued' && event.data.computation.tierSlices[1]).toEqual({
+      ...v2.computation.tierSlices[1],
+      repricedPeriod: null,
+      reductions: [],
+      royaltyAfterReductionsExact: null,
     });
   });
 
@@ -152,6 +260,7 @@ describe('RoyaltyAccrued stored as version 1', () => {
       computation: {
         ...ROYALTY_ACCRUED_V1_EXAMPLE.computation,
         tierModel: 'whole-sales',
+        yearToDateNetSalesBefore: { amount: '30000000.00', currency: 'USD' },
         tierSlices: [
           {
             fromAmount: { amount: '30000000.00', currency: 'USD' },
