@@ -2,7 +2,12 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { describeStore, loadConfig, type Config } from './config';
 import { ApiKeyRegistry, bootstrapAdminKey, createAuthenticator } from './auth';
-import { migrateReadSide, serviceRoutes } from './http/routes/serviceRoutes';
+import { IdempotencyStore } from './http/api/idempotency';
+import {
+  migrateReadSide,
+  purgeIdempotencyRecords,
+  serviceRoutes,
+} from './http/routes/serviceRoutes';
 import { createApp } from './http/app';
 import { apiRouter } from './http/api/route';
 import { createLogger } from './logger';
@@ -73,7 +78,9 @@ async function start(config: Config, logger: Logger): Promise<void> {
       await closeStores();
       throw error;
     });
-  const routes = serviceRoutes({ store, readStore, apiKeys, logger });
+  const idempotency = new IdempotencyStore({ readStore, logger });
+  const purging = purgeIdempotencyRecords(idempotency, logger);
+  const routes = serviceRoutes({ store, readStore, apiKeys, logger, idempotency });
   const authenticate = createAuthenticator({ registry: apiKeys });
   const shutdownController = new AbortController();
   registerProjectionMetrics(metrics, { statuses: () => workers?.statuses() ?? [], store });
@@ -98,7 +105,12 @@ async function start(config: Config, logger: Logger): Promise<void> {
   );
   const { shutdownTimeoutMs } = config;
   // Workers stop before the stores they write through close.
-  const resources = [...(workers ? [{ close: () => workers.stop() }] : []), store, readStore];
+  const resources = [
+    purging,
+    ...(workers ? [{ close: () => workers.stop() }] : []),
+    store,
+    readStore,
+  ];
   // `once`: a second Ctrl-C falls back to Node's default and ends the process at once.
   const onSignal = (signal: NodeJS.Signals): void => {
     logger.info({ signal }, 'received signal');

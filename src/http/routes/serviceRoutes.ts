@@ -29,19 +29,46 @@ export interface ServiceRoutesDeps {
   readonly apiKeys: ApiKeyRegistry;
   readonly logger: Logger;
   readonly clock?: () => Date;
+  /** The idempotency records; one of the routes' own when absent. */
+  readonly idempotency?: IdempotencyStore;
 }
 
 /** Every operation of the REST API, in the order /openapi.json lists them. */
 export function serviceRoutes(deps: ServiceRoutesDeps): AnyRoute[] {
   const { store, readStore, apiKeys, logger, clock } = deps;
-  const idempotency = new IdempotencyStore({
-    readStore,
-    logger,
-    ...(clock !== undefined && { clock }),
-  });
+  const idempotency =
+    deps.idempotency ??
+    new IdempotencyStore({ readStore, logger, ...(clock !== undefined && { clock }) });
   return [
     ...commandRoutes({ store, idempotency, ...(clock !== undefined && { clock }) }),
     ...queryRoutes({ readStore }),
     ...apiKeyRoutes({ registry: apiKeys, readStore }),
   ];
+}
+
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * Deletes expired idempotency records every hour (expired ones already count as absent; this only
+ * keeps the table small). The timer never holds the process open; stop it on shutdown.
+ */
+export function purgeIdempotencyRecords(
+  idempotency: IdempotencyStore,
+  logger: Logger,
+): { close(): Promise<void> } {
+  const timer = setInterval(() => {
+    idempotency.purgeExpired().then(
+      (purged) => {
+        if (purged > 0) logger.info({ purged }, 'purged expired idempotency records');
+      },
+      (error: unknown) => logger.warn({ err: error }, 'cannot purge idempotency records'),
+    );
+  }, PURGE_EVERY_MS);
+  timer.unref();
+  return {
+    close: () => {
+      clearInterval(timer);
+      return Promise.resolve();
+    },
+  };
 }
