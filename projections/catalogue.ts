@@ -1,4 +1,5 @@
 import type { EventStore } from '../src/eventstore/eventStore';
+import { agreementPolicies } from '../src/application/agreementPolicies';
 import { milestonePolicy } from '../src/application/milestonePolicy';
 import { apiKeys } from './apiKeys';
 import { auditTrail } from './auditTrail';
@@ -23,5 +24,5 @@ export function readModels(store: EventStore): Projection[] {
  * (never rebuilt: what they appended stays appended, and their event ids make a rerun a no-op).
  */
 export function workersFor(store: EventStore): Projection[] {
-  return [...readModels(store), milestonePolicy(store)];
+  return [...readModels(store), milestonePolicy(store), agreementPolicies(store)];
 }

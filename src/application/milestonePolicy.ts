@@ -4,7 +4,7 @@ import { streamIdOf } from '../domain/events/streams';
 import { developmentFactOf } from '../domain/policies/developmentFactOf';
 import { milestonesForFact } from '../domain/policies/milestonesForFact';
 import { WrongExpectedVersionError } from '../eventstore/errors';
-import type { EventStore, RecordedEvent } from '../eventstore/eventStore';
+import type { EventStore } from '../eventstore/eventStore';
 import type { SqlExecutor } from '../readstore/readStore';
 import { AgreementCommands } from './agreementCommands';
 import { derivedUuid, domainEventOf, newEventOf } from './storedEvents';
@@ -19,6 +19,9 @@ CREATE TABLE milestone_policy_licences (
 )`;
 
 const CONFLICT_RETRIES = 5;
+
+const othersThan = (history: readonly AgreementEvent[], fact: AgreementEvent) =>
+  history.filter((other) => other.eventId !== fact.eventId);
 
 /**
  * The development-fact policy, run as a checkpointed worker over the global log: a fact of a
@@ -40,14 +43,14 @@ export function milestonePolicy(store: EventStore): Projection {
   async function applyFact(
     agreementId: string,
     fact: AgreementEvent,
-    earlierFacts: readonly AgreementEvent[],
+    otherFacts: readonly AgreementEvent[],
   ): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       const { state, version } = await agreements.load(agreementId);
       const events = milestonesForFact({
         fact,
         state,
-        earlierFacts,
+        earlierFacts: otherFacts,
         idFor: (key) => derivedUuid('milestone-policy', agreementId, fact.eventId, key),
       });
       if (events.length === 0) return;
@@ -85,25 +88,23 @@ export function milestonePolicy(store: EventStore): Projection {
         'INSERT INTO milestone_policy_licences (product_id, agreement_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
         [productId, agreementId],
       );
-      // Facts recorded before these terms: each as if it arrived now, in the order recorded.
+      // Facts recorded before these terms: each judged with all the product's other facts, so
+      // the policy places them by the dates they happened, not by the order they were recorded.
       const history = await productHistory(productId);
-      for (const [index, fact] of history.entries()) {
+      for (const fact of history) {
         if (developmentFactOf(fact) !== undefined)
-          await applyFact(agreementId, fact, history.slice(0, index));
+          await applyFact(agreementId, fact, othersThan(history, fact));
       }
     }
   }
 
-  async function onFact(tx: SqlExecutor, recorded: RecordedEvent, fact: AgreementEvent) {
+  async function onFact(tx: SqlExecutor, fact: AgreementEvent) {
     const development = developmentFactOf(fact);
     if (development === undefined) return;
     const ids = await licensees(tx, development.productId);
     if (ids.length === 0) return;
-    const earlier = (await productHistory(development.productId)).slice(
-      0,
-      recorded.streamVersion - 1,
-    );
-    for (const agreementId of ids) await applyFact(agreementId, fact, earlier);
+    const others = othersThan(await productHistory(development.productId), fact);
+    for (const agreementId of ids) await applyFact(agreementId, fact, others);
   }
 
   return {
@@ -131,7 +132,7 @@ export function milestonePolicy(store: EventStore): Projection {
             terms.products.map((product) => product.productId),
           );
         } else if (recorded.streamId.startsWith('product-')) {
-          await onFact(tx, recorded, domainEventOf(recorded));
+          await onFact(tx, domainEventOf(recorded));
         }
       }
     },
