@@ -177,11 +177,20 @@ const UPSERT_AGREEMENT = upsert(
   AGREEMENT_COLUMNS.filter((c) => c !== 'agreement_id' && c !== 'created_position'),
 );
 
+/** Events that may change every obligation's row without changing the obligations themselves. */
+const AGREEMENT_WIDE: ReadonlySet<string> = new Set([
+  'PayeeAssigned',
+  'AgreementAmended',
+  'EntryReversed',
+]);
+
 interface Touched {
   readonly agreementId: string;
   state: AgreementState;
   version: number;
   position: number;
+  /** The position of the batch's first event of this agreement: a new agreement's own. */
+  readonly firstPosition: number;
   /** Obligations whose events were in this batch, with the position of their latest one. */
   readonly obligationPositions: Map<string, number>;
   /** The terms as last signed or amended in this batch (JSON text). */
@@ -222,6 +231,7 @@ export function obligationsProjection(store: EventStore): Projection {
               state,
               version: event.streamVersion,
               position: event.globalPosition,
+              firstPosition: event.globalPosition,
               obligationPositions: new Map(),
               created: new Map(),
             };
@@ -241,8 +251,11 @@ export function obligationsProjection(store: EventStore): Projection {
             });
           }
           // Evolve never rebuilds an obligation it did not change: identity says what changed.
+          // Payees and payers are read from the agreement, not the obligation: an event that
+          // changes who is paid (a back-dated assignment, amended parties) rewrites them all.
+          const everyObligation = AGREEMENT_WIDE.has(event.type);
           for (const [id, obligation] of state.obligations) {
-            if (before.obligations.get(id) !== obligation)
+            if (everyObligation || before.obligations.get(id) !== obligation)
               entry.obligationPositions.set(id, event.globalPosition);
           }
         }
@@ -316,7 +329,7 @@ async function writeAgreement(tx: SqlExecutor, entry: Touched): Promise<void> {
     earned_minor: earned,
     paid_minor: paid,
     open_minor: open,
-    created_position: entry.position,
+    created_position: entry.firstPosition,
     updated_position: entry.position,
   };
   if (entry.terms === undefined) {
