@@ -4,6 +4,10 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A global option: jest ignores `testTimeout` inside a project and would use its 5 s default.
+  // Integration tests start servers, processes and databases on two busy cores; the unit tests
+  // stay far below it (the few slow ones, OpenAPI and docs, set their own).
+  testTimeout: 60_000,
   projects: [
     {
       displayName: 'unit',
@@ -20,7 +24,6 @@ module.exports = {
       // Finds (or starts) a PostgreSQL only when integration tests run, so `npm run check` never waits for one.
       globalSetup: '<rootDir>/tests/support/globalSetup.ts',
       globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };

@@ -69,8 +69,12 @@ describeWithPostgres('projection leadership across processes', () => {
     }
   }
 
+  // Every read model and policy runs in these processes, each with its own lease and log lines:
+  // this test watches the audit trail's, and only its.
+  const PROJECTION = 'audit-trail';
+  const ofAuditTrail = (line: Record<string, unknown>): boolean => line.projection === PROJECTION;
   const leads = (worker: ServiceProcess): boolean =>
-    worker.logs.some((line) => line.msg === LEADING && line.projection === 'audit-trail');
+    worker.logs.some((line) => line.msg === LEADING && ofAuditTrail(line));
 
   it('hands the projection over within seconds when the leader dies, applying every event exactly once', async () => {
     const [first, second] = [startWorker(), startWorker()];
@@ -139,11 +143,12 @@ describeWithPostgres('projection leadership across processes', () => {
       "SELECT position FROM checkpoints WHERE name = 'audit-trail'",
     );
     expect(Number(checkpoint!.position)).toBe(head);
-    const takeover = follower.logs.find((line) => line.msg === LEADING)!;
+    const takeover = follower.logs.find((line) => line.msg === LEADING && ofAuditTrail(line))!;
     expect(takeover.position).toBeGreaterThan(0); // it resumed from the dead leader's checkpoint
     expect(
       follower.logs.filter(
-        (line) => line.msg === 'projection stopped; it resumes from its checkpoint',
+        (line) =>
+          line.msg === 'projection stopped; it resumes from its checkpoint' && ofAuditTrail(line),
       ),
     ).toEqual([]);
   }, 90_000);
