@@ -63,7 +63,13 @@ export type AgreementCommand =
     >
   | Command<
       'ReportThirdPartyRoyalties',
-      Omit<EventDataInput<'ThirdPartyRoyaltiesReported'>, 'agreementId' | 'paymentCurrency'>
+      Omit<EventDataInput<'ThirdPartyRoyaltiesReported'>, 'agreementId' | 'paymentCurrency'> & {
+        /**
+         * Needed only when the period's net sales are already reported, to recompute their
+         * royalties: the facts of every product and country of the period's report.
+         */
+        readonly facts?: readonly RoyaltyCountryFacts[];
+      }
     >
   | Command<'AssessYearEnd', { readonly year: number; readonly asOf: BusinessDate }>
   | Command<

@@ -13,7 +13,9 @@ export const thirdPartyRoyaltiesReported = defineEvent({
     'period (licences it needed to sell the product). Royalty clauses with third-party ' +
     'stacking deduct a share of them, down to a floor. Amounts are in the payment currency, ' +
     'converted by the licensee as its net sales are, because the offset is taken from a ' +
-    'royalty in that currency.',
+    'royalty in that currency. Reported after the period’s net sales, the period’s royalties ' +
+    '(and those of the later periods of its tier year that rest on them) are recomputed with ' +
+    'them and the exact differences accrued, caused by this event, as for a restatement.',
   schema: z
     .strictObject({
       agreementId: agreementIdField,
