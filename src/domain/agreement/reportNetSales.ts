@@ -1,4 +1,4 @@
-import { isBefore } from '../dates';
+import { addDays, compareDates, isBefore } from '../dates';
 import { DomainError } from '../domainError';
 import { minimumRoyaltyYearRule } from '../royalties/minimumAnnualRoyalty';
 import { computeRoyaltyStatement } from '../royalties/royaltyStatement';
@@ -43,7 +43,7 @@ export function reportNetSales(
   const version = termsAt(state, period.from);
   const { terms } = version;
   requireLicensedProducts(terms, command.lines);
-  requireNoLaterPeriodOfTierYear(state, terms, period);
+  requireNextPeriodOfTierYear(state, terms, period);
   const reportId = command.idFor('NetSalesReported');
   const { type: _type, now: _now, actor: _actor, idFor, facts, ...fields } = command;
   const report = emit(reportId, 'NetSalesReported', {
@@ -61,28 +61,44 @@ export function reportNetSales(
 }
 
 /**
- * A report accrues its own period only, from the year to date of the periods before it: a later
- * period of the same tier year already accrued would keep a year to date without this one, so its
- * cumulative tier royalty would be wrong. Such a report is refused.
+ * A report accrues its own period only, from the year to date of the periods before it, so the
+ * periods of a tier year are reported in order and without gaps (a period without sales is a
+ * report without lines): a report that skips days after the latest period reported in its tier
+ * year (Q3 before Q2) is refused, as is one before a later period already reported, whose year to
+ * date would then lack it. Both say which period is expected next. The first report of a tier
+ * year may start on any day (sales may begin mid-year).
  */
-function requireNoLaterPeriodOfTierYear(
+function requireNextPeriodOfTierYear(
   state: AgreementState,
   terms: AgreementTerms,
   period: SalesPeriod,
 ): void {
   for (const clause of terms.royalties) {
     const year = tierYearOf(clause.tierYear, period.from);
-    const later = [...state.netSalesReports.values()].find(
-      (r) =>
-        isBefore(period.to, r.period.from) &&
-        sameTierYear(tierYearOf(clause.tierYear, r.period.from), year),
-    );
-    if (later !== undefined) {
+    const ofYear = [...state.netSalesReports.values()]
+      .filter((r) => sameTierYear(tierYearOf(clause.tierYear, r.period.from), year))
+      .sort((a, b) => compareDates(a.period.to, b.period.to));
+    const latest = ofYear[ofYear.length - 1];
+    if (latest === undefined) continue;
+    const expectedFrom = addDays(latest.period.to, 1);
+    const expected =
+      `the next period expected for the tier year ending ${year.endsOn} starts on ` +
+      `${expectedFrom}, the day after ${periodLabel(latest.period)}`;
+    if (isBefore(period.to, latest.period.from)) {
       throw new DomainError(
         'report-out-of-order',
-        `net sales of ${periodLabel(later.period)}, a later period of the same tier year, were ` +
-          'already reported: the periods of a tier year are reported in order, as the cumulative ' +
-          'tier royalty of each rests on the periods before it',
+        `net sales of ${periodLabel(latest.period)}, a later period of the same tier year, were ` +
+          `already reported: ${expected}. The periods of a tier year are reported in order, as ` +
+          'the cumulative tier royalty of each rests on the periods before it',
+        '/period',
+      );
+    }
+    if (isBefore(expectedFrom, period.from)) {
+      throw new DomainError(
+        'report-out-of-order',
+        `${periodLabel(period)} skips ${periodLabel({ from: expectedFrom, to: addDays(period.from, -1) })}: ` +
+          `${expected}. Report that period first (with no lines if it had no sales): the ` +
+          'cumulative tier royalty of each period rests on the periods before it',
         '/period',
       );
     }
