@@ -157,6 +157,37 @@ describe('the computation a RoyaltyAccrued shows', () => {
     );
   });
 
+  it('moves a cent of the product’s rounding to the country it now belongs to, on a line of its own when that country sold nothing', () => {
+    // Q1: 0.3 cents each in the US and Germany, 0.6 in all: one cent, to DE (equal fractions).
+    // Q2: the US alone, now 1.11 cents, the product 1.41: still one cent, now the US's.
+    const history = recorded(signed(), withGermany(reportUsSales(2016, 1, '0.10'), '0.10'));
+    given(...history)
+      .when({
+        ...reportUsSales(2016, 2, '0.27'),
+        facts: withGermany(reportUsSales(2016, 2, '0'), '0').facts,
+      })
+      .then((events) => {
+        const lines = ofType(events, 'RoyaltyAccrued').map((e) => e.data);
+        expect(lines.map((line) => [line.country, line.amount.amount])).toEqual([
+          ['US', '0.01'],
+          ['DE', '-0.01'],
+        ]);
+        expect(lines[1]).toMatchObject({
+          computation: {
+            netSales: { amount: '0.00', currency: 'USD' },
+            tierSlices: [],
+            yearToDate: {
+              royaltyExactBefore: '0.003',
+              royaltyExactAfter: '0.003',
+              productRoyaltyExactAfter: '0.0141',
+              royaltyRoundedBefore: { amount: '0.01', currency: 'USD' },
+              royaltyRoundedAfter: { amount: '0.00', currency: 'USD' },
+            },
+          },
+        });
+      });
+  });
+
   it('refuses a negative rate on a slice of sales: only a true-up changes a rate downwards', () => {
     const data = replaceAt(
       EVENT_EXAMPLES.RoyaltyAccrued,
