@@ -32,6 +32,7 @@ CREATE TABLE api_keys (
  */
 export const apiKeys: Projection = {
   name: 'api-keys',
+  tables: ['api_keys'],
   migrations: [
     { version: 1, name: 'api keys', sqlite: CREATE_API_KEYS, postgres: CREATE_API_KEYS },
   ],

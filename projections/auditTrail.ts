@@ -51,6 +51,7 @@ const ROWS_PER_STATEMENT = 200;
  */
 export const auditTrail: Projection = {
   name: 'audit-trail',
+  tables: ['audit_trail'],
   migrations: [
     { version: 1, name: 'audit trail', sqlite: CREATE_AUDIT_TRAIL, postgres: CREATE_AUDIT_TRAIL },
   ],

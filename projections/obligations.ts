@@ -209,6 +209,9 @@ export function obligationsProjection(store: EventStore): Projection {
   const states = new AgreementStates(store);
   return {
     name: 'obligations',
+    tables: ['agreements', 'obligations'],
+    // The cached agreement states belong to the rows a rebuild deletes: fold them again.
+    reset: () => states.clear(),
     migrations: [
       {
         version: 1,

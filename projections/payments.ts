@@ -50,6 +50,7 @@ const minor = (json: MoneyJson): number => minorOf(parseMoney(json));
  */
 export const paymentsProjection: Projection = {
   name: 'payments',
+  tables: ['payments', 'payment_allocations'],
   migrations: [{ version: 1, name: 'payments', sqlite: CREATE_TABLES, postgres: CREATE_TABLES }],
   async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
     for (const event of events) {

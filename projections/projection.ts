@@ -12,4 +12,12 @@ export interface Projection {
   readonly name: string;
   readonly migrations: readonly ReadModelMigration[];
   apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * Every table holding this read model's rows: what a rebuild empties before it applies the
+   * log from its start (src/workers/rebuild.ts). Only read models declare it, and only they can
+   * be rebuilt: a policy leaves it out, since what it appended stays appended.
+   */
+  readonly tables?: readonly string[];
+  /** Forgets what the projection keeps in memory between batches (caches): called before a rebuild. */
+  reset?(): void;
 }

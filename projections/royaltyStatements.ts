@@ -39,6 +39,7 @@ CREATE INDEX royalty_lines_by_product ON royalty_statement_lines (product_id, co
  */
 export const royaltyStatementsProjection: Projection = {
   name: 'royalty-statements',
+  tables: ['royalty_statement_lines'],
   migrations: [
     {
       version: 1,

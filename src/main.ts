@@ -80,7 +80,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     });
   const idempotency = new IdempotencyStore({ readStore, logger });
   const purging = purgeIdempotencyRecords(idempotency, logger);
-  const routes = serviceRoutes({ store, readStore, apiKeys, logger, idempotency });
+  const routes = serviceRoutes({ store, readStore, apiKeys, logger, idempotency, workers });
   const authenticate = createAuthenticator({ registry: apiKeys });
   const shutdownController = new AbortController();
   registerProjectionMetrics(metrics, { statuses: () => workers?.statuses() ?? [], store });

@@ -48,6 +48,13 @@ export class ProjectionWorker {
   private position = 0;
   private running: Promise<void> | null = null;
   private failureBackoffMs = 0;
+  /**
+   * Ends the current term (asking for the lease, leading, or waiting to ask again): aborted by
+   * `stop` and by `whilePaused`. A fresh one per term, created in the same turn as the loop
+   * checks `stopping` and `pause`, so neither can slip between the check and the term.
+   */
+  private term = new AbortController();
+  private pause: { resumed: Promise<void>; parked: () => void } | null = null;
 
   constructor(private readonly options: ProjectionWorkerOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -64,13 +71,47 @@ export class ProjectionWorker {
 
   async stop(): Promise<void> {
     this.stopping.abort();
+    this.term.abort();
     await this.running;
+  }
+
+  /**
+   * Ends this worker's term (it stops applying and releases the lease), runs `work`, then lets
+   * it compete for the lease again, from whatever checkpoint `work` left. How a rebuild in this
+   * process takes the lease its own worker holds. One pause at a time.
+   */
+  async whilePaused<T>(work: () => Promise<T>): Promise<T> {
+    if (this.pause !== null)
+      throw new Error(`the worker of ${this.options.projection.name} is paused already`);
+    let resume!: () => void;
+    let parked!: () => void;
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
+    const isParked = new Promise<void>((resolve) => (parked = resolve));
+    this.pause = { resumed, parked };
+    this.term.abort();
+    try {
+      // A worker that never started or has stopped holds nothing: nothing to wait for.
+      await Promise.race([isParked, this.running ?? Promise.resolve()]);
+      return await work();
+    } finally {
+      this.pause = null;
+      resume();
+    }
   }
 
   private async run(): Promise<void> {
     const { projection, readStore, logger } = this.options;
     const log = logger.child({ projection: projection.name });
     while (!this.stopping.signal.aborted) {
+      if (this.pause !== null) {
+        const { resumed, parked } = this.pause;
+        log.info('paused');
+        parked();
+        await Promise.race([resumed, abortedPromise(this.stopping.signal)]);
+        continue;
+      }
+      this.term = new AbortController();
+      const ending = this.term.signal;
       let lease: Lease | null = null;
       try {
         lease = await readStore.tryAcquireLease(`projection:${projection.name}`);
@@ -78,12 +119,12 @@ export class ProjectionWorker {
         log.warn({ err: error }, 'cannot ask for the projection lease');
       }
       if (lease === null) {
-        await abortableSleep(this.leaseRetryMs, this.stopping.signal);
+        await abortableSleep(this.leaseRetryMs, ending);
         continue;
       }
       let failed = false;
       try {
-        await this.lead(lease, log);
+        await this.lead(lease, log, ending);
       } catch (error) {
         if (error instanceof LeaseLostError || error instanceof CheckpointMovedError) {
           // Another process leads now: the normal end of this one's term, not a failure.
@@ -103,17 +144,15 @@ export class ProjectionWorker {
       this.failureBackoffMs = failed
         ? Math.min(Math.max(this.failureBackoffMs * 2, this.leaseRetryMs), 60_000)
         : 0;
-      if (!this.stopping.signal.aborted)
-        await abortableSleep(
-          Math.max(this.leaseRetryMs, this.failureBackoffMs),
-          this.stopping.signal,
-        );
+      if (!ending.aborted)
+        await abortableSleep(Math.max(this.leaseRetryMs, this.failureBackoffMs), ending);
     }
   }
 
   /** Applies batches while this process holds the lease; returns when it stops or loses it. */
-  private async lead(lease: Lease, log: Logger): Promise<void> {
+  private async lead(lease: Lease, log: Logger, termEnding: AbortSignal): Promise<void> {
     const { projection, store } = this.options;
+    if (termEnding.aborted) return;
     this.position = await lease.transaction((tx) => readCheckpoint(tx, projection.name));
     this.leading = true;
     log.info({ position: this.position }, 'leading the projection');
@@ -123,7 +162,7 @@ export class ProjectionWorker {
       handle: (events) => this.applyBatch(lease, events),
     });
     // One signal for this term: its listener goes away with it.
-    const ending = AbortSignal.any([lease.lost, this.stopping.signal]);
+    const ending = AbortSignal.any([lease.lost, termEnding]);
     const ended = new Promise<void>((resolve) => {
       if (ending.aborted) resolve();
       ending.addEventListener('abort', () => resolve(), { once: true });
@@ -148,4 +187,11 @@ export class ProjectionWorker {
     });
     this.position = to;
   }
+}
+
+function abortedPromise(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 }

@@ -4,9 +4,28 @@ import type { EventStore } from '../eventstore/eventStore';
 import type { ReadStore } from '../readstore/readStore';
 import { CHECKPOINTS_OWNER, checkpointMigrations } from './checkpoints';
 import { ProjectionWorker, type ProjectionStatus } from './projectionWorker';
+import {
+  UnknownProjectionError,
+  rebuildWithLease,
+  tablesToRebuild,
+  type RebuildOptions,
+  type RebuildProgress,
+} from './rebuild';
+
+export interface WorkerRebuildOptions extends RebuildOptions {
+  /** How long to wait for the lease once this process's worker has let go of it (forever by default). */
+  readonly leaseTimeoutMs?: number;
+  readonly onWaiting?: (waitedMs: number) => void;
+}
 
 export interface Workers {
   statuses(): ProjectionStatus[];
+  /**
+   * Rebuilds one read model from the start of the log (src/workers/rebuild.ts): pauses its worker
+   * here, which releases the lease, takes the lease for the rebuild, then lets the worker lead
+   * again from the rebuilt checkpoint. Refuses a policy. `stop` interrupts it between batches.
+   */
+  rebuild(name: string, options?: WorkerRebuildOptions): Promise<RebuildProgress>;
   stop(): Promise<void>;
 }
 
@@ -33,9 +52,38 @@ export async function startWorkers(input: {
       }),
   );
   for (const worker of workers) worker.start();
+  const stopping = new AbortController();
+  const rebuilding = new Set<Promise<unknown>>();
   return {
     statuses: () => workers.map((worker) => worker.status),
+    rebuild: async (name, options = {}) => {
+      const index = projections.findIndex((projection) => projection.name === name);
+      const projection = projections[index];
+      const worker = workers[index];
+      if (projection === undefined || worker === undefined)
+        throw new UnknownProjectionError(
+          name,
+          projections.filter((p) => p.tables !== undefined).map((p) => p.name),
+        );
+      tablesToRebuild(projection);
+      const signal =
+        options.signal === undefined
+          ? stopping.signal
+          : AbortSignal.any([options.signal, stopping.signal]);
+      const done = worker.whilePaused(() =>
+        rebuildWithLease({ projection, store, readStore, options: { ...options, signal } }),
+      );
+      rebuilding.add(done);
+      try {
+        return await done;
+      } finally {
+        rebuilding.delete(done);
+      }
+    },
     stop: async () => {
+      // A rebuild stops between batches; what it committed stays, and the next start goes on.
+      stopping.abort(new Error('the workers are stopping'));
+      await Promise.allSettled(rebuilding);
       await Promise.all(workers.map((worker) => worker.stop()));
     },
   };

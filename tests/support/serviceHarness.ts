@@ -117,7 +117,7 @@ export async function startService(stores: Stores): Promise<RunningService> {
     logger,
     leaseRetryMs: 50,
   });
-  const routes = serviceRoutes({ store, readStore, apiKeys, logger });
+  const routes = serviceRoutes({ store, readStore, apiKeys, logger, workers });
   const app = createApp({
     store,
     readStore,

@@ -5,8 +5,10 @@ import { apiKeyRoutes } from '../../auth/apiKeyRoutes';
 import type { EventStore } from '../../eventstore/eventStore';
 import type { ReadStore } from '../../readstore/readStore';
 import { CHECKPOINTS_OWNER, checkpointMigrations } from '../../workers/checkpoints';
+import type { Workers } from '../../workers/startWorkers';
 import { IDEMPOTENCY_OWNER, IdempotencyStore, idempotencyMigrations } from '../api/idempotency';
 import type { AnyRoute } from '../api/route';
+import { adminRoutes } from './adminRoutes';
 import { commandRoutes } from './commandRoutes';
 import { queryRoutes } from './queryRoutes';
 
@@ -31,11 +33,14 @@ export interface ServiceRoutesDeps {
   readonly clock?: () => Date;
   /** The idempotency records; one of the routes' own when absent. */
   readonly idempotency?: IdempotencyStore;
+  /** This process's projection workers, for rebuilds; absent when it runs none (SERVICE_ROLE=api). */
+  readonly workers?: Workers | null;
 }
 
 /** Every operation of the REST API, in the order /openapi.json lists them. */
 export function serviceRoutes(deps: ServiceRoutesDeps): AnyRoute[] {
-  const { store, readStore, apiKeys, logger, clock } = deps;
+  const { store, readStore, apiKeys, logger, clock, workers } = deps;
+  const [first, ...rest] = readModels(store).map((projection) => projection.name);
   const idempotency =
     deps.idempotency ??
     new IdempotencyStore({ readStore, logger, ...(clock !== undefined && { clock }) });
@@ -43,6 +48,12 @@ export function serviceRoutes(deps: ServiceRoutesDeps): AnyRoute[] {
     ...commandRoutes({ store, idempotency, ...(clock !== undefined && { clock }) }),
     ...queryRoutes({ readStore }),
     ...apiKeyRoutes({ registry: apiKeys, readStore }),
+    ...adminRoutes({
+      workers,
+      readModels: [first!, ...rest],
+      logger,
+      ...(clock !== undefined && { clock }),
+    }),
   ];
 }
 
