@@ -65,6 +65,9 @@ export function royaltyReportFor(
       country: line.country,
       localNetSales: parseMoney(line.netSales),
       exchangeRate: line.exchangeRate.localUnitsPerPaymentUnit,
+      ...(line.netSalesWithinRoyaltyTerm !== undefined && {
+        localNetSalesWithinRoyaltyTerm: parseMoney(line.netSalesWithinRoyaltyTerm),
+      }),
     })),
     thirdPartyRoyalties: (thirdParty?.lines ?? []).filter(covers).map((line) => ({
       productId: line.productId,

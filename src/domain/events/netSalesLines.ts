@@ -27,6 +27,11 @@ export const netSalesLineField = z.strictObject({
     'net sales in the local currency; may be negative when returns exceed sales',
   ),
   exchangeRate: exchangeRateField,
+  netSalesWithinRoyaltyTerm: moneyField
+    .optional()
+    .describe(
+      'only in the period in which the country’s royalty term ends: the part of netSales made on or before its last day (the rest bears no royalty), in the local currency',
+    ),
   royaltyReported: moneyField
     .optional()
     .describe('the licensee’s own royalty for the line, in the payment currency, to reconcile'),
@@ -78,6 +83,9 @@ export function checkNetSalesLines(
     }
     requireCurrency(ctx, report.paymentCurrency, [
       [['lines', index, 'royaltyReported'], line.royaltyReported],
+    ]);
+    requireCurrency(ctx, line.netSales.currency, [
+      [['lines', index, 'netSalesWithinRoyaltyTerm'], line.netSalesWithinRoyaltyTerm],
     ]);
   });
 }

@@ -99,15 +99,15 @@ export function royaltyBaseOfLine(input: {
         throw new DomainError(
           'royalty-term-ends-within-period',
           `the royalty term for ${where} ends on ${royaltyTerm.lastRoyaltyDay}, within ${periodLabel(period)}: ` +
-            'report the net sales made on or before that day as localNetSalesWithinRoyaltyTerm',
-          `${pointer}/localNetSalesWithinRoyaltyTerm`,
+            'report the net sales made on or before that day as netSalesWithinRoyaltyTerm',
+          `${pointer}/netSalesWithinRoyaltyTerm`,
         );
       }
       if (within.currency !== line.localNetSales.currency) {
         throw new DomainError(
           'currency-mismatch',
           `the sales within the term are in ${within.currency}, the line's in ${line.localNetSales.currency}`,
-          `${pointer}/localNetSalesWithinRoyaltyTerm/currency`,
+          `${pointer}/netSalesWithinRoyaltyTerm/currency`,
         );
       }
       const withinTermConversion = convert(within, pointer);
@@ -129,7 +129,7 @@ function refuseWithinTermSales(line: RoyaltyReportLine, pointer: string, why: st
     throw new DomainError(
       'royalty-term-does-not-end-within-period',
       `sales within the royalty term are stated only for the period in which it ends; here ${why}`,
-      `${pointer}/localNetSalesWithinRoyaltyTerm`,
+      `${pointer}/netSalesWithinRoyaltyTerm`,
     );
   }
 }

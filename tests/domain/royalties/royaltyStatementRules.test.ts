@@ -60,7 +60,7 @@ describe('the royalty term, country by country', () => {
     ).toThrow(
       expect.objectContaining({
         code: 'royalty-term-ends-within-period',
-        pointer: '/lines/0/localNetSalesWithinRoyaltyTerm',
+        pointer: '/lines/0/netSalesWithinRoyaltyTerm',
         message: expect.stringMatching(/ends on 2020-03-14/),
       }),
     );
