@@ -1,5 +1,5 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { httpProblem, problemType, sendProblem } from '../problemDetails';
 import { ValidationError } from '../validationError';
 import type { Principal, Role } from './principal';
