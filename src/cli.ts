@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { keysCommand } from './auth/keysCommand';
+import { rebuildCommand } from './workers/rebuildCommand';
 import { loadConfig, type Config } from './config';
 import type { EventStore } from './eventstore/eventStore';
 import { createLogger } from './logger';
@@ -41,6 +42,7 @@ export interface CliCommand {
  */
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   keys: keysCommand,
+  rebuild: rebuildCommand,
 };
 
 /** Runs one command line (without `node cli.js`); answers the process's exit code. */

@@ -37,6 +37,12 @@ export class RebuildRunningError extends Error {
 }
 
 const KEEP_FINISHED = 20;
+/**
+ * Once this process's worker has let the lease go, another process's worker (several processes
+ * with SERVICE_ROLE=all) may take it first and keep it: the job fails after this long rather than
+ * stay running for ever.
+ */
+const LEASE_TIMEOUT_MS = 30_000;
 
 /**
  * The rebuild jobs of this process, in memory: one running at a time (its read models one after
@@ -85,6 +91,7 @@ export class RebuildJobs {
       try {
         const last = await this.workers.rebuild(entry.name, {
           onProgress: (progress) => (entry.progress = progress),
+          leaseTimeoutMs: LEASE_TIMEOUT_MS,
         });
         entry.progress = last;
         entry.state = 'completed';

@@ -1,9 +1,14 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- the answers are JSON read back as a client sees them */
+import request from 'supertest';
 import { readModels, workersFor } from '../../projections/catalogue';
-import { migrateReadSide } from '../../src/http/routes/serviceRoutes';
+import { ApiKeyRegistry, createAuthenticator } from '../../src/auth';
+import { apiRouter } from '../../src/http/api/route';
+import { createApp } from '../../src/http/app';
+import { migrateReadSide, serviceRoutes } from '../../src/http/routes/serviceRoutes';
 import { readCheckpoint } from '../../src/workers/checkpoints';
 import { rebuildWithLease, type RebuildProgress } from '../../src/workers/rebuild';
 import { describeWithPostgres } from '../support/postgresTarget';
+import { testLogger } from '../support/testLogger';
 import {
   openPostgresStores,
   openSqliteStores,
@@ -167,6 +172,35 @@ function rebuildSuite(openStores: () => Promise<Stores>): void {
     expect((await asAuditor('POST', '/admin/rebuilds', {})).status).toBe(403);
     expect((await asAuditor('GET', first.headers.get('location')!)).status).toBe(403);
     await expect(service.workers.rebuild('milestone-policy')).rejects.toThrow(/cannot be rebuilt/);
+  });
+
+  it('answers 409 from a process that runs no workers (SERVICE_ROLE=api)', async () => {
+    const { store, readStore } = stores;
+    const apiKeys = new ApiKeyRegistry({ store });
+    const routes = serviceRoutes({ store, readStore, apiKeys, logger: testLogger() });
+    const apiOnly = createApp({
+      store,
+      readStore,
+      logger: testLogger(),
+      shutdownSignal: new AbortController().signal,
+      routers: [apiRouter({ routes, authenticate: createAuthenticator({ registry: apiKeys }) })],
+    });
+    const answer = await request(apiOnly)
+      .post('/admin/rebuilds')
+      .set('Authorization', `Bearer ${service.adminKey}`)
+      .send({});
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({
+      type: '/problems/no-workers',
+      title: 'This process runs no workers',
+    });
+    expect(
+      (
+        await request(apiOnly)
+          .get('/admin/rebuilds/anything')
+          .set('Authorization', `Bearer ${service.adminKey}`)
+      ).status,
+    ).toBe(404);
   });
 }
 
