@@ -7,6 +7,7 @@ import {
   type CommandOrigin,
   type CommandOutcome,
 } from '../../application/agreementCommands';
+import { agreementFactCommand, type AgreementFactType } from '../../application/agreementFacts';
 import { isProductFactType, ProductFacts } from '../../application/productFacts';
 import type { AgreementEvent } from '../../domain/agreement/agreementEvent';
 import type { AgreementTermsJson } from '../../domain/agreement/termsSchema';
@@ -171,8 +172,9 @@ export function commandRoutes({ store, idempotency, clock }: CommandRoutesDeps):
     });
   }
 
-  const royaltyFactsOf = (lines: readonly { readonly productId: string }[]) =>
-    products.royaltyFacts(lines.map((line) => line.productId));
+  // The facts integrations also post by webhook: mapped to their commands in one place.
+  const factCommand = (type: AgreementFactType, params: { agreementId: string }, body: unknown) =>
+    agreementFactCommand(type, params.agreementId, body as object, { products, agreements });
 
   return [
     defineRoute({
@@ -240,7 +242,7 @@ export function commandRoutes({ store, idempotency, clock }: CommandRoutesDeps):
       summary: 'Issue an invoice for obligations (their payment terms may count from it)',
       tags: ['Payments'],
       body: bodyOf(invoiceIssued, ['agreementId', 'amount']),
-      toCommand: (body) => ({ type: 'IssueInvoice', ...(body as object) }),
+      toCommand: (body, params) => factCommand('InvoiceIssued', params, body),
     }),
     agreementCommand({
       path: '/agreements/:agreementId/payment-notices',
@@ -256,7 +258,7 @@ export function commandRoutes({ store, idempotency, clock }: CommandRoutesDeps):
       summary: 'Record a payment received: applied to the named obligations or oldest due first',
       tags: ['Payments'],
       body: bodyOf(paymentReceived, ['agreementId']),
-      toCommand: (body) => ({ type: 'RecordPayment', ...(body as object) }),
+      toCommand: (body, params) => factCommand('PaymentReceived', params, body),
     }),
     agreementCommand({
       path: '/agreements/:agreementId/credit-applications',
@@ -338,11 +340,7 @@ export function commandRoutes({ store, idempotency, clock }: CommandRoutesDeps):
       summary: 'Record a period’s net sales report: royalties accrue line by line',
       tags: ['Royalties'],
       body: bodyOf(netSalesReported, ['agreementId', 'paymentCurrency']),
-      toCommand: async (body) => ({
-        type: 'ReportNetSales',
-        ...(body as object),
-        facts: await royaltyFactsOf((body as { lines: { productId: string }[] }).lines),
-      }),
+      toCommand: (body, params) => factCommand('NetSalesReported', params, body),
     }),
     agreementCommand({
       path: '/agreements/:agreementId/net-sales-restatements',
@@ -350,11 +348,7 @@ export function commandRoutes({ store, idempotency, clock }: CommandRoutesDeps):
       summary: 'Restate a period’s net sales: the exact difference accrues',
       tags: ['Royalties'],
       body: bodyOf(netSalesRestated, ['agreementId', 'paymentCurrency']),
-      toCommand: async (body) => ({
-        type: 'RestateNetSales',
-        ...(body as object),
-        facts: await royaltyFactsOf((body as { lines: { productId: string }[] }).lines),
-      }),
+      toCommand: (body, params) => factCommand('NetSalesRestated', params, body),
     }),
     agreementCommand({
       path: '/agreements/:agreementId/third-party-royalty-reports',
@@ -362,7 +356,7 @@ export function commandRoutes({ store, idempotency, clock }: CommandRoutesDeps):
       summary: 'Record the royalties the licensee paid third parties (stacking offsets)',
       tags: ['Royalties'],
       body: bodyOf(thirdPartyRoyaltiesReported, ['agreementId', 'paymentCurrency']),
-      toCommand: (body) => ({ type: 'ReportThirdPartyRoyalties', ...(body as object) }),
+      toCommand: (body, params) => factCommand('ThirdPartyRoyaltiesReported', params, body),
     }),
     agreementCommand({
       path: '/agreements/:agreementId/year-end-assessments',
