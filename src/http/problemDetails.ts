@@ -128,7 +128,9 @@ function asExposedClientError(
 const RETRY_AFTER_SECONDS = '5';
 
 export function sendProblem(req: Request, res: Response, problem: Problem): void {
-  if (problem.status === 503) res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+  // The default only: a route that knows better (a read model a moment behind) said so already.
+  if (problem.status === 503 && !res.hasHeader('Retry-After'))
+    res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
   res
     .status(problem.status)
     .type(PROBLEM_CONTENT_TYPE)
