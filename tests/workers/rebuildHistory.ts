@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { FOUNDING_DEAL_ID, foundingDeal } from '../domain/fixtures/foundingDeal';
 import type { Projection } from '../../projections/projection';
-import type { SqlExecutor } from '../../src/readstore/readStore';
+import type { ReadStore } from '../../src/readstore/readStore';
 
 /**
  * A realistic history written through the REST API, as the business would: the founding deal
@@ -220,34 +220,40 @@ export async function writeHistory(call: Call, options: HistoryOptions = {}): Pr
 
 export { FOUNDING_DEAL_ID };
 
-/**
- * Each table of each read model, every row, in primary key order: what must come out of a
- * rebuild identical. The map names every table's primary key; the test checks it covers every
- * table a read model declares, so a new table cannot slip through unchecked.
- */
-export const PRIMARY_KEYS: Readonly<Record<string, string>> = {
-  audit_trail: 'global_position',
-  api_keys: 'key_id',
-  agreements: 'agreement_id',
-  obligations: 'obligation_id',
-  payments: 'payment_event_id',
-  payment_allocations: 'applied_by_event_id, obligation_id',
-  royalty_statement_lines: 'event_id',
-};
+/** The primary key of a table, from the database's own catalogue. */
+async function primaryKeyOf(readStore: ReadStore, table: string): Promise<string> {
+  const columns = await readStore.query<{ name: string }>(
+    readStore.dialect === 'sqlite'
+      ? 'SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk'
+      : `SELECT kcu.column_name AS name
+         FROM information_schema.table_constraints tc
+         JOIN information_schema.key_column_usage kcu
+           ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema
+         WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_name = ?
+           AND tc.table_schema = current_schema()
+         ORDER BY kcu.ordinal_position`,
+    [table],
+  );
+  if (columns.length === 0) throw new Error(`${table} has no primary key to order its rows by`);
+  return columns.map((column) => column.name).join(', ');
+}
 
 export type Snapshot = Record<string, Record<string, unknown>[]>;
 
+/**
+ * Each table every read model declares, every row, in primary key order: what must come out of
+ * a rebuild identical.
+ */
 export async function snapshot(
-  readStore: SqlExecutor,
+  readStore: ReadStore,
   projections: readonly Projection[],
 ): Promise<Snapshot> {
   const tables: Snapshot = {};
   for (const projection of projections)
-    for (const table of projection.tables ?? []) {
-      const key = PRIMARY_KEYS[table];
-      if (key === undefined) throw new Error(`no primary key known for ${table}`);
-      tables[table] = await readStore.query(`SELECT * FROM ${table} ORDER BY ${key}`);
-    }
+    for (const table of projection.tables ?? [])
+      tables[table] = await readStore.query(
+        `SELECT * FROM ${table} ORDER BY ${await primaryKeyOf(readStore, table)}`,
+      );
   return tables;
 }
 
