@@ -140,6 +140,35 @@ onBothStores('royalties over REST', (api) => {
     ]);
   });
 
+  it('reverses a royalty accrued in error: its statement line and its obligation show it reversed', async () => {
+    await api.sign(TERMS);
+    await firstSales(api);
+    await api.command(A, '/net-sales-reports', q1Report('30000000.00'));
+    const japan = (await api.list(`/royalty-statements?agreementId=${A}&country=JP`))[0];
+    expect(japan).toMatchObject({ royalty: usd('60000.00'), reversed: false });
+    await api.command(A, '/reversals', {
+      reversedEventId: japan.entryId,
+      reason: 'Japan is sublicensed: its sales bear no royalty under this agreement',
+    });
+    const [reversedLine] = await api.list(`/royalty-statements?agreementId=${A}&country=JP`);
+    expect(reversedLine).toMatchObject({ entryId: japan.entryId, reversed: true });
+    const csv = await api.expectStatus(
+      200,
+      'GET',
+      `/royalty-statements/export?agreementId=${A}&country=JP&format=csv`,
+    );
+    expect(csv.text.split('\r\n')[1]).toMatch(/,60000\.00,0\.00,60000\.00,2015-06-01,true$/);
+    const obligation = await api.expectStatus(200, 'GET', `/obligations/${japan.entryId}`);
+    expect(obligation.body).toMatchObject({
+      kind: 'royalty',
+      status: 'reversed',
+      amountDue: usd('0.00'),
+    });
+    const agreement = await api.expectStatus(200, 'GET', `/agreements/${A}`);
+    // Upfront 1,000,000.00 + US 900,000.00 + DE 300,000.00 (no third-party royalties here)
+    expect(agreement.body.summary.earned).toEqual(usd('2200000.00'));
+  });
+
   it('applies third-party royalties reported after the quarter’s net sales: the offset accrues as a difference', async () => {
     await api.sign(TERMS);
     await firstSales(api);
