@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- answers are JSON read back as a client sees them */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- answers are JSON read back as a client sees them */
 import { EVENT_EXAMPLES } from '../../../src/domain/events/examples';
 import { eventsOf, onBothStores, usd, type Api } from './api';
 
@@ -281,6 +281,38 @@ onBothStores('royalties over REST', (api) => {
     const agreement = await api.expectStatus(200, 'GET', `/agreements/${A}`);
     // Upfront 1,000,000.00 + 900,000.00 + 260,000.00 + 60,000.00 + 6,732,777.78 = 8,952,777.78
     expect(agreement.body.summary.earned).toEqual(usd('8952777.78'));
+
+    // The two credits are the licensee's to use: applied oldest due first to what is open, here
+    // the unpaid upfront fee (due 2004-10-31): 30,000.00 + 5,000.00 = 35,000.00 of 1,000,000.00.
+    const [upfront] = await api.list(`/obligations?agreementId=${A}&kind=upfront-fee`);
+    const credited = await api.command(A, '/credit-applications', { appliedOn: '2015-09-01' });
+    expect(
+      eventsOf(credited, 'PaymentApplied').map((e: any) => [
+        e.data.available.amount,
+        e.data.allocations,
+        e.data.unapplied.amount,
+      ]),
+    ).toEqual([
+      ['30000.00', [{ obligationId: upfront.obligationId, amount: usd('30000.00') }], '0.00'],
+      ['5000.00', [{ obligationId: upfront.obligationId, amount: usd('5000.00') }], '0.00'],
+    ]);
+    const settledFee = await api.expectStatus(
+      200,
+      'GET',
+      `/obligations/${upfront.obligationId}?waitFor=${credited.headers.get('x-position')}`,
+    );
+    expect(settledFee.body).toMatchObject({
+      amountPaid: usd('35000.00'),
+      openBalance: usd('965000.00'),
+      status: 'partially-paid',
+    });
+    const credits = await api.list(
+      `/obligations?agreementId=${A}&kind=royalty&dueOnOrAfter=2015-06-01`,
+    );
+    expect(credits.filter((o: any) => o.amount.amount.startsWith('-'))).toEqual([
+      expect.objectContaining({ amountDue: usd('-30000.00'), openBalance: usd('0.00') }),
+      expect.objectContaining({ amountDue: usd('-5000.00'), openBalance: usd('0.00') }),
+    ]);
   });
 
   it('assesses a year’s minimum royalty shortfall, and trues it up by itself when the year is restated', async () => {
