@@ -70,12 +70,27 @@ CREATE INDEX obligations_by_due ON obligations (due_on, created_position);
 
 /** Where an obligation stands, as its events made it (overdue is derived when asked, from a date). */
 export type ObligationStatus =
-  'accrued' | 'payable' | 'partially-paid' | 'paid' | 'waived' | 'disputed' | 'reversed';
+  | 'accrued'
+  | 'payable'
+  | 'partially-paid'
+  | 'paid'
+  | 'waived'
+  | 'disputed'
+  | 'reversed'
+  | 'credit'
+  | 'credit-used';
 
+/**
+ * An obligation's status. A negative obligation (a credit note: a restatement down, a shortfall
+ * trued down) is owed to the payer: `credit` while some of it is unused, `credit-used` once
+ * credit applications have taken all of it.
+ */
 export function obligationStatusOf(obligation: Obligation): ObligationStatus {
   if (obligation.reversed) return 'reversed';
   if (obligation.disputed.amountMinor > 0n) return 'disputed';
   const paid = amountPaidOf(obligation).amountMinor;
+  if (amountDueOf(obligation).amountMinor < 0n)
+    return balanceOf(obligation).amountMinor < 0n ? 'credit' : 'credit-used';
   if (balanceOf(obligation).amountMinor <= 0n) {
     return paid === 0n && obligation.waived.amountMinor > 0n ? 'waived' : 'paid';
   }

@@ -141,6 +141,8 @@ const OBLIGATION_STATUSES = [
   'waived',
   'disputed',
   'reversed',
+  'credit',
+  'credit-used',
   'overdue',
   'open',
 ] as const;
@@ -156,7 +158,9 @@ const obligationFilters = {
   status: z
     .enum(OBLIGATION_STATUSES)
     .optional()
-    .describe('a status; `overdue` (derived from asOf) or `open` (anything with a balance)'),
+    .describe(
+      'a status; `overdue` (derived from asOf) or `open` (anything still owed); `credit`: a credit note still unused',
+    ),
   dueBefore: dateSchema.optional().describe('due strictly before this date'),
   dueOnOrAfter: dateSchema.optional().describe('due on or after this date'),
   asOf: dateSchema
