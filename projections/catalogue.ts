@@ -3,6 +3,7 @@ import { agreementPolicies } from '../src/application/agreementPolicies';
 import { milestonePolicy } from '../src/application/milestonePolicy';
 import { apiKeys } from './apiKeys';
 import { auditTrail } from './auditTrail';
+import { integrations } from './integrations';
 import { obligationsProjection } from './obligations';
 import { paymentsProjection } from './payments';
 import type { Projection } from './projection';
@@ -13,6 +14,7 @@ export function readModels(store: EventStore): Projection[] {
   return [
     auditTrail,
     apiKeys,
+    integrations,
     obligationsProjection(store),
     paymentsProjection,
     royaltyStatementsProjection,

@@ -18,6 +18,7 @@ import { openStore } from './openStore';
 import { openReadStore } from './readstore/openReadStore';
 import { startWorkers } from './workers/startWorkers';
 import { workersFor } from '../projections/catalogue';
+import { createWebhooks } from './webhooks/webhooks';
 import { startServer } from './server';
 import { shutDown } from './shutdown';
 import { EXIT_CODES, startupFailureOf, type StartupFailure } from './startupFailure';
@@ -80,7 +81,16 @@ async function start(config: Config, logger: Logger): Promise<void> {
     });
   const idempotency = new IdempotencyStore({ readStore, logger });
   const purging = purgeIdempotencyRecords(idempotency, logger);
-  const routes = serviceRoutes({ store, readStore, apiKeys, logger, idempotency, workers });
+  const webhooks = createWebhooks({ store, readStore, logger });
+  const routes = serviceRoutes({
+    store,
+    readStore,
+    apiKeys,
+    logger,
+    idempotency,
+    workers,
+    webhooks,
+  });
   const authenticate = createAuthenticator({ registry: apiKeys });
   const shutdownController = new AbortController();
   registerProjectionMetrics(metrics, { statuses: () => workers?.statuses() ?? [], store });
@@ -89,8 +99,8 @@ async function start(config: Config, logger: Logger): Promise<void> {
     readStore,
     logger,
     shutdownSignal: shutdownController.signal,
-    routers: serveApi ? [apiRouter({ routes, authenticate })] : [],
-    ...(serveApi && { routes }),
+    routers: serveApi ? [webhooks.router, apiRouter({ routes, authenticate })] : [],
+    ...(serveApi && { routes, operations: webhooks.operations }),
     metrics: {
       registry: metrics,
       ...(config.metricsToken !== undefined && { token: config.metricsToken }),

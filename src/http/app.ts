@@ -10,7 +10,7 @@ import { apiRouter, type AnyRoute } from './api/route';
 import { healthRoutes } from './healthRoutes';
 import { API_INFO } from './openapi/apiInfo';
 import { docsRoutes } from './openapi/docsRoutes';
-import { openApiDocument } from './openapi/openApiDocument';
+import { openApiDocument, type OperationSpec } from './openapi/openApiDocument';
 import { PROBE_OPERATIONS } from './openapi/probeOperations';
 import { problemDetailsHandler, routeNotFound } from './problemDetails';
 import { requestLogging } from './requestLogging';
@@ -28,6 +28,8 @@ export interface AppOptions {
   readonly routers?: readonly Router[];
   /** The route table mounted in `routers`: /openapi.json and /docs describe it. */
   readonly routes?: readonly AnyRoute[];
+  /** Operations a router serves outside the route table (webhooks read raw bodies), described too. */
+  readonly operations?: readonly OperationSpec[];
   /**
    * Where this app's metrics go (a registry of its own by default), served at /metrics; with a
    * token, /metrics asks for `Authorization: Bearer <token>`.
@@ -42,6 +44,7 @@ export function createApp({
   shutdownSignal,
   routers = [],
   routes = [],
+  operations = [],
   metrics = { registry: createMetricsRegistry() },
 }: AppOptions): Express {
   const app = express();
@@ -51,7 +54,10 @@ export function createApp({
   app.use(healthRoutes({ store, ...(readStore && { readStore }), shutdownSignal }));
   const ownRoutes = [...docsRoutes(() => document), metricsRoute(metrics)];
   // Generated at start, so that a route the document cannot describe stops the service at once.
-  const document = openApiDocument([...PROBE_OPERATIONS, ...ownRoutes, ...routes], API_INFO);
+  const document = openApiDocument(
+    [...PROBE_OPERATIONS, ...ownRoutes, ...routes, ...operations],
+    API_INFO,
+  );
   // Public routes only: the authenticator is never asked.
   app.use(apiRouter({ routes: ownRoutes, authenticate: async () => null }));
   for (const router of routers) app.use(router);

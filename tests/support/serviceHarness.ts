@@ -16,6 +16,7 @@ import { PostgresReadStore } from '../../src/readstore/postgres/postgresReadStor
 import type { ReadStore } from '../../src/readstore/readStore';
 import { SqliteReadStore } from '../../src/readstore/sqlite/sqliteReadStore';
 import { startServer } from '../../src/server';
+import { createWebhooks } from '../../src/webhooks/webhooks';
 import { startWorkers, type Workers } from '../../src/workers/startWorkers';
 import { createTestDatabase } from './postgresTarget';
 import { testLogger } from './testLogger';
@@ -117,14 +118,19 @@ export async function startService(stores: Stores): Promise<RunningService> {
     logger,
     leaseRetryMs: 50,
   });
-  const routes = serviceRoutes({ store, readStore, apiKeys, logger, workers });
+  const webhooks = createWebhooks({ store, readStore, logger });
+  const routes = serviceRoutes({ store, readStore, apiKeys, logger, workers, webhooks });
   const app = createApp({
     store,
     readStore,
     logger,
     shutdownSignal: new AbortController().signal,
-    routers: [apiRouter({ routes, authenticate: createAuthenticator({ registry: apiKeys }) })],
+    routers: [
+      webhooks.router,
+      apiRouter({ routes, authenticate: createAuthenticator({ registry: apiKeys }) }),
+    ],
     routes,
+    operations: webhooks.operations,
   });
   const server: Server = await startServer({ app, port: 0, host: '127.0.0.1' });
   const { port } = server.address() as AddressInfo;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { withoutSecretHash } from '../../auth/withoutSecretHash';
+import { withoutWebhookSecret } from '../../integrations/withoutWebhookSecret';
 import type { ReadStore } from '../../readstore/readStore';
 import { sendJsonWithETag } from '../api/etag';
 import { streamVersionETag } from '../api/ifMatch';
@@ -414,8 +415,9 @@ const auditSource: ListSource<AuditRow> = {
     source: row.source,
     correlationId: row.correlation_id,
     causationId: row.causation_id,
-    // A key's secret hash is useless to a reader and is better never shown.
-    data: withoutSecretHash(row.type, JSON.parse(row.data)),
+    // A key's secret hash is useless to a reader and is better never shown; a webhook secret
+    // must never be shown again.
+    data: withoutWebhookSecret(row.type, withoutSecretHash(row.type, JSON.parse(row.data))),
   }),
 };
 

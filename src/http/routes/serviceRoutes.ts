@@ -4,6 +4,8 @@ import type { ApiKeyRegistry } from '../../auth/apiKeyRegistry';
 import { apiKeyRoutes } from '../../auth/apiKeyRoutes';
 import type { EventStore } from '../../eventstore/eventStore';
 import type { ReadStore } from '../../readstore/readStore';
+import { WEBHOOK_INBOX_OWNER, webhookInboxMigrations } from '../../webhooks/webhookInbox';
+import { createWebhooks, type Webhooks } from '../../webhooks/webhooks';
 import { CHECKPOINTS_OWNER, checkpointMigrations } from '../../workers/checkpoints';
 import type { Workers } from '../../workers/startWorkers';
 import { IDEMPOTENCY_OWNER, IdempotencyStore, idempotencyMigrations } from '../api/idempotency';
@@ -14,13 +16,14 @@ import { queryRoutes } from './queryRoutes';
 
 /**
  * Creates (or brings up to date) every table the API reads or writes: checkpoints, the read
- * models, the idempotency records. Every process runs it, whatever its role: an API-only
- * process must not answer from tables a worker has not created yet. Migrations run once however
- * many processes start together.
+ * models, the idempotency records, the webhook inbox. Every process runs it, whatever its role:
+ * an API-only process must not answer from tables a worker has not created yet. Migrations run
+ * once however many processes start together.
  */
 export async function migrateReadSide(store: EventStore, readStore: ReadStore): Promise<void> {
   await readStore.migrate(CHECKPOINTS_OWNER, checkpointMigrations);
   await readStore.migrate(IDEMPOTENCY_OWNER, idempotencyMigrations);
+  await readStore.migrate(WEBHOOK_INBOX_OWNER, webhookInboxMigrations);
   for (const projection of readModels(store))
     await readStore.migrate(projection.name, projection.migrations);
 }
@@ -35,6 +38,8 @@ export interface ServiceRoutesDeps {
   readonly idempotency?: IdempotencyStore;
   /** This process's projection workers, for rebuilds; absent when it runs none (SERVICE_ROLE=api). */
   readonly workers?: Workers | null;
+  /** Webhook ingestion, whose router the app mounts beside the route table; its own when absent. */
+  readonly webhooks?: Webhooks;
 }
 
 /** Every operation of the REST API, in the order /openapi.json lists them. */
@@ -48,6 +53,10 @@ export function serviceRoutes(deps: ServiceRoutesDeps): AnyRoute[] {
     ...commandRoutes({ store, idempotency, ...(clock !== undefined && { clock }) }),
     ...queryRoutes({ readStore }),
     ...apiKeyRoutes({ registry: apiKeys, readStore }),
+    ...(
+      deps.webhooks ??
+      createWebhooks({ store, readStore, logger, ...(clock !== undefined && { clock }) })
+    ).adminRoutes,
     ...adminRoutes({
       workers,
       readModels: [first!, ...rest],
