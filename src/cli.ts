@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { keysCommand } from './auth/keysCommand';
+import { integrationsCommand } from './integrations/integrationsCommand';
 import { rebuildCommand } from './workers/rebuildCommand';
 import { loadConfig, type Config } from './config';
 import type { EventStore } from './eventstore/eventStore';
@@ -42,6 +43,7 @@ export interface CliCommand {
  */
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   keys: keysCommand,
+  integrations: integrationsCommand,
   rebuild: rebuildCommand,
 };
 

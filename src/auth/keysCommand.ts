@@ -166,7 +166,7 @@ function describeIssues(error: z.ZodError, names: Readonly<Record<string, string
 }
 
 /** The operator at the terminal: `cli:<login name>`. */
-function cliActor(): string {
+export function cliActor(): string {
   let user: string;
   try {
     user = userInfo().username;
