@@ -3,6 +3,7 @@ import { agreementPolicies } from '../src/application/agreementPolicies';
 import { milestonePolicy } from '../src/application/milestonePolicy';
 import { apiKeys } from './apiKeys';
 import { auditTrail } from './auditTrail';
+import { hashChainProjection } from './hashChain';
 import { integrations } from './integrations';
 import { obligationsProjection } from './obligations';
 import { paymentsProjection } from './payments';
@@ -18,6 +19,7 @@ export function readModels(store: EventStore): Projection[] {
     obligationsProjection(store),
     paymentsProjection,
     royaltyStatementsProjection,
+    hashChainProjection,
   ];
 }
 

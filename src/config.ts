@@ -42,6 +42,22 @@ export interface Config {
   readonly metricsToken?: string;
   /** An admin key to create on start if its key id does not exist yet (`obl_<keyId>_<secret>`). */
   readonly bootstrapAdminKey?: string;
+  readonly audit: AuditConfig;
+}
+
+/** Tamper evidence (README: Tamper evidence). */
+export interface AuditConfig {
+  /** SIGNING_KEY: an Ed25519 PKCS#8 PEM or the base64 of a 32-byte seed. */
+  readonly signingKey?: string;
+  /**
+   * Without SIGNING_KEY on a SQLite event store: the key file beside the events' file, created
+   * (0600) on first start. Absent otherwise: several machines must share one configured key.
+   */
+  readonly signingKeyFile?: string;
+  /** Sign a checkpoint once this many events were hashed since the last one... */
+  readonly checkpointEveryEvents: number;
+  /** ...or once this long has passed, if any were. */
+  readonly checkpointEveryMs: number;
 }
 
 /** Every bad variable, named with its (password-redacted) value, in one line. */
@@ -98,7 +114,11 @@ const bootstrapAdminKey = z.string().superRefine((value, context) => {
 });
 
 // Never echoed in an error message: only their length is.
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['BOOTSTRAP_ADMIN_KEY', 'METRICS_TOKEN']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'BOOTSTRAP_ADMIN_KEY',
+  'METRICS_TOKEN',
+  'SIGNING_KEY',
+]);
 
 const envSchema = z.object({
   EVENT_STORE_URL: storeUrl.default({ kind: 'sqlite', path: './data/obligations.db' }),
@@ -132,6 +152,10 @@ const envSchema = z.object({
       error: 'expected at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (openssl rand -hex 32)',
     })
     .optional(),
+  // Its shape is checked when the key is read (src/audit/signingKey.ts), which names the problem.
+  SIGNING_KEY: z.string().optional(),
+  CHECKPOINT_EVERY_EVENTS: integer(1, 1_000_000_000).default(1_000),
+  CHECKPOINT_EVERY_SECONDS: integer(1, 2_147_483).default(10),
 });
 
 type StoreLocation =
@@ -191,6 +215,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     nodeEnv: vars.NODE_ENV,
     ...(vars.BOOTSTRAP_ADMIN_KEY !== undefined && { bootstrapAdminKey: vars.BOOTSTRAP_ADMIN_KEY }),
     ...(vars.METRICS_TOKEN !== undefined && { metricsToken: vars.METRICS_TOKEN }),
+    audit: {
+      ...(vars.SIGNING_KEY !== undefined && { signingKey: vars.SIGNING_KEY }),
+      ...(vars.SIGNING_KEY === undefined &&
+        events.kind === 'sqlite' && {
+          signingKeyFile: join(dirname(events.path), 'signing-key.pem'),
+        }),
+      checkpointEveryEvents: vars.CHECKPOINT_EVERY_EVENTS,
+      checkpointEveryMs: vars.CHECKPOINT_EVERY_SECONDS * 1_000,
+    },
   };
 }
 

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { describeStore, loadConfig, type Config } from './config';
 import { ApiKeyRegistry, bootstrapAdminKey, createAuthenticator } from './auth';
+import { startCheckpointSigner } from './audit/checkpointSigner';
+import { configuredSigningKey } from './audit/configuredSigningKey';
 import { IdempotencyStore } from './http/api/idempotency';
 import {
   migrateReadSide,
@@ -58,6 +60,13 @@ async function start(config: Config, logger: Logger): Promise<void> {
     await closeStores();
     throw error;
   });
+  let signingKey;
+  try {
+    signingKey = configuredSigningKey(config.audit, logger);
+  } catch (error) {
+    await closeStores();
+    throw error;
+  }
   const workers =
     config.role === 'api'
       ? null
@@ -67,6 +76,19 @@ async function start(config: Config, logger: Logger): Promise<void> {
             throw error;
           },
         );
+  // The workers' processes sign the hash chain's checkpoints (README: Tamper evidence).
+  const signer =
+    workers !== null && signingKey !== null
+      ? startCheckpointSigner({
+          readStore,
+          key: signingKey,
+          policy: {
+            everyEvents: config.audit.checkpointEveryEvents,
+            everyMs: config.audit.checkpointEveryMs,
+          },
+          logger,
+        })
+      : null;
   const apiKeys = new ApiKeyRegistry({ store });
   const serveApi = config.role !== 'worker';
   if (serveApi)
@@ -90,6 +112,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     idempotency,
     workers,
     webhooks,
+    signingKey,
   });
   const authenticate = createAuthenticator({ registry: apiKeys });
   const shutdownController = new AbortController();
@@ -117,6 +140,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
   // Workers stop before the stores they write through close.
   const resources = [
     purging,
+    ...(signer ? [signer] : []),
     ...(workers ? [{ close: () => workers.stop() }] : []),
     store,
     readStore,

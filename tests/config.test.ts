@@ -21,6 +21,11 @@ describe('loadConfig', () => {
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
       nodeEnv: 'production',
+      audit: {
+        signingKeyFile: 'data/signing-key.pem',
+        checkpointEveryEvents: 1_000,
+        checkpointEveryMs: 10_000,
+      },
     });
   });
 
@@ -35,6 +40,9 @@ describe('loadConfig', () => {
       POSTGRES_POOL_SIZE: '4',
       STORE_CONNECT_TIMEOUT_MS: '300',
       NODE_ENV: 'test',
+      SIGNING_KEY: 'AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM=',
+      CHECKPOINT_EVERY_EVENTS: '50',
+      CHECKPOINT_EVERY_SECONDS: '30',
     });
     expect(config).toEqual({
       store: {
@@ -55,6 +63,11 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       shutdownTimeoutMs: 2500,
       nodeEnv: 'test',
+      audit: {
+        signingKey: 'AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM=',
+        checkpointEveryEvents: 50,
+        checkpointEveryMs: 30_000,
+      },
     });
   });
 

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { workersFor } from '../../projections/catalogue';
+import { startCheckpointSigner, type CheckpointPolicy } from '../../src/audit/checkpointSigner';
+import type { SigningKey } from '../../src/audit/signingKey';
 import { ApiKeyRegistry, bootstrapAdminKey, createAuthenticator } from '../../src/auth';
 import { formatApiKey, generateApiKey } from '../../src/auth/apiKeyToken';
 import type { EventStore } from '../../src/eventstore/eventStore';
@@ -104,7 +106,16 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export async function startService(stores: Stores): Promise<RunningService> {
+export interface ServiceOptions {
+  /** Signs checkpoints of the hash chain (polling every 50 ms) and publishes its public key. */
+  readonly signingKey?: SigningKey;
+  readonly checkpointPolicy?: CheckpointPolicy;
+}
+
+export async function startService(
+  stores: Stores,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
   const logger = testLogger();
   const { store, readStore } = stores;
   await migrateReadSide(store, readStore);
@@ -118,8 +129,27 @@ export async function startService(stores: Stores): Promise<RunningService> {
     logger,
     leaseRetryMs: 50,
   });
+  const { signingKey = null } = options;
+  const signer =
+    signingKey === null
+      ? null
+      : startCheckpointSigner({
+          readStore,
+          key: signingKey,
+          policy: options.checkpointPolicy ?? { everyEvents: 1_000, everyMs: 10_000 },
+          logger,
+          pollMs: 50,
+        });
   const webhooks = createWebhooks({ store, readStore, logger });
-  const routes = serviceRoutes({ store, readStore, apiKeys, logger, workers, webhooks });
+  const routes = serviceRoutes({
+    store,
+    readStore,
+    apiKeys,
+    logger,
+    workers,
+    webhooks,
+    signingKey,
+  });
   const app = createApp({
     store,
     readStore,
@@ -144,6 +174,7 @@ export async function startService(stores: Stores): Promise<RunningService> {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await signer?.close();
       await workers.stop();
     },
   };

@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import { readModels } from '../../../projections/catalogue';
+import { auditRoutes } from '../../audit/auditRoutes';
+import { AUDIT_CHECKPOINTS_OWNER, auditCheckpointMigrations } from '../../audit/checkpointStore';
+import type { SigningKey } from '../../audit/signingKey';
 import type { ApiKeyRegistry } from '../../auth/apiKeyRegistry';
 import { apiKeyRoutes } from '../../auth/apiKeyRoutes';
 import type { EventStore } from '../../eventstore/eventStore';
@@ -16,7 +19,7 @@ import { queryRoutes } from './queryRoutes';
 
 /**
  * Creates (or brings up to date) every table the API reads or writes: checkpoints, the read
- * models, the idempotency records, the webhook inbox. Every process runs it, whatever its role:
+ * models, the idempotency records, the webhook inbox, the signed checkpoints. Every process runs it, whatever its role:
  * an API-only process must not answer from tables a worker has not created yet. Migrations run
  * once however many processes start together.
  */
@@ -24,6 +27,7 @@ export async function migrateReadSide(store: EventStore, readStore: ReadStore): 
   await readStore.migrate(CHECKPOINTS_OWNER, checkpointMigrations);
   await readStore.migrate(IDEMPOTENCY_OWNER, idempotencyMigrations);
   await readStore.migrate(WEBHOOK_INBOX_OWNER, webhookInboxMigrations);
+  await readStore.migrate(AUDIT_CHECKPOINTS_OWNER, auditCheckpointMigrations);
   for (const projection of readModels(store))
     await readStore.migrate(projection.name, projection.migrations);
 }
@@ -40,6 +44,8 @@ export interface ServiceRoutesDeps {
   readonly workers?: Workers | null;
   /** Webhook ingestion, whose router the app mounts beside the route table; its own when absent. */
   readonly webhooks?: Webhooks;
+  /** The key checkpoints are signed with; none (null or absent): GET /audit/public-key answers 503. */
+  readonly signingKey?: SigningKey | null;
 }
 
 /** Every operation of the REST API, in the order /openapi.json lists them. */
@@ -57,6 +63,7 @@ export function serviceRoutes(deps: ServiceRoutesDeps): AnyRoute[] {
       deps.webhooks ??
       createWebhooks({ store, readStore, logger, ...(clock !== undefined && { clock }) })
     ).adminRoutes,
+    ...auditRoutes({ store, readStore, signingKey: deps.signingKey ?? null }),
     ...adminRoutes({
       workers,
       readModels: [first!, ...rest],

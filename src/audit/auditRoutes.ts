@@ -1,0 +1,305 @@
+import { z } from 'zod';
+import type { EventStore } from '../eventstore/eventStore';
+import { defineRoute, type AnyRoute } from '../http/api/route';
+import { HttpProblemError, problemType } from '../http/problemDetails';
+import type { ReadStore } from '../readstore/readStore';
+import { hashedTreeSize, leafOfEvent, withStoredNodes } from './auditLog';
+import type { SignedCheckpoint } from './checkpoint';
+import { checkpointOfSize, latestCheckpoint } from './checkpointStore';
+import { eventLeafEntry } from './eventLeaf';
+import { consistencyProof, inclusionPath, treeHead } from './merkleTree';
+import type { SigningKey } from './signingKey';
+import { verifyLog } from './verifyLog';
+
+const TAGS = ['Audit'];
+const READERS = ['auditor', 'admin'] as const;
+const UNAUTHENTICATED = { description: 'No valid, unrevoked API key' };
+const FORBIDDEN = { description: 'The key is neither an auditor nor an admin key' };
+const hash = z.string().describe('SHA-256, lowercase hex');
+
+const checkpointSchema = z
+  .object({
+    treeSize: z.number().int().describe('The first treeSize events of the global log'),
+    rootHash: hash.describe('MTH (RFC 9162) of their leaves'),
+    chainHash: hash.describe('The hash chain after the last of them'),
+    timestamp: z.string().describe('When it was signed'),
+    keyId: hash.describe('SHA-256 of the signing key’s SPKI DER'),
+    signature: z
+      .string()
+      .describe('Base64 Ed25519 signature; README “Tamper evidence” gives the signed bytes'),
+  })
+  .meta({ id: 'SignedCheckpoint' });
+
+const failureSchema = z.object({
+  kind: z.enum([
+    'changed',
+    'missing',
+    'inserted',
+    'reordered',
+    'chain-altered',
+    'checkpoint-mismatch',
+    'bad-signature',
+  ]),
+  position: z.number().int(),
+  leafIndex: z.number().int(),
+  eventId: z.string().optional(),
+  detail: z.string(),
+});
+
+const verifyReportSchema = z
+  .object({
+    ok: z.boolean(),
+    eventsChecked: z.number().int(),
+    hashedTreeSize: z.number().int(),
+    unhashedEvents: z.number().int(),
+    checkpointsChecked: z.number().int(),
+    lastGoodCheckpoint: checkpointSchema.nullable(),
+    signaturesChecked: z.boolean(),
+    failure: failureSchema.nullable(),
+  })
+  .meta({ id: 'VerifyReport' });
+
+const size = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Tamper evidence over HTTP: the public key (public), proofs that an event is in a signed
+ * checkpoint and that one checkpoint extends another (RFC 9162), and a full verification of the
+ * log against the hash chain and the checkpoints (auditors and admins).
+ */
+export function auditRoutes(deps: {
+  readonly store: EventStore;
+  readStore: ReadStore;
+  /** Null when the service has no signing key (README: Tamper evidence). */
+  readonly signingKey: SigningKey | null;
+}): AnyRoute[] {
+  const { store, readStore, signingKey } = deps;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/audit/public-key',
+      operationId: 'getAuditPublicKey',
+      summary: 'The public key checkpoints are signed with',
+      description:
+        'The Ed25519 key (SPKI PEM) whose signatures make the log’s checkpoints evidence. Keep a copy obtained independently of this service: a proof checked against a key the same server hands out proves nothing about that server.',
+      tags: TAGS,
+      access: 'public',
+      responses: {
+        200: {
+          description: 'The key',
+          schema: z.object({
+            algorithm: z.literal('Ed25519'),
+            keyId: hash,
+            publicKeyPem: z.string(),
+          }),
+        },
+        503: { description: 'The service has no signing key configured' },
+      },
+      handler: ({ res }) => {
+        if (signingKey === null) throw noSigningKey();
+        res.json({
+          algorithm: 'Ed25519',
+          keyId: signingKey.keyId,
+          publicKeyPem: signingKey.publicKeyPem,
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/audit/checkpoints/latest',
+      operationId: 'getLatestCheckpoint',
+      summary: 'The latest signed checkpoint',
+      tags: TAGS,
+      access: [...READERS],
+      responses: {
+        200: { description: 'The checkpoint', schema: checkpointSchema },
+        401: UNAUTHENTICATED,
+        403: FORBIDDEN,
+        404: { description: 'Nothing has been signed yet' },
+      },
+      handler: async ({ res }) => {
+        const checkpoint = await latestCheckpoint(readStore);
+        if (checkpoint === null) throw notFound('no-checkpoint', 'Nothing has been signed yet.');
+        res.json(checkpoint);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/audit/proofs/inclusion',
+      operationId: 'getInclusionProof',
+      summary: 'Proof that an event is covered by a signed checkpoint',
+      description:
+        'The event’s leaf (the exact bytes hashed, as `entry`), its audit path (RFC 9162 §2.1.3) and the signed checkpoint it leads to: `src/audit/merkleVerify.ts` checks it offline. Without `treeSize`, against the latest checkpoint.',
+      tags: TAGS,
+      access: [...READERS],
+      query: z.object({
+        eventId: z.string().min(1),
+        treeSize: size.optional().describe('The size of a signed checkpoint'),
+      }),
+      responses: {
+        200: {
+          description: 'The proof',
+          schema: z.object({
+            eventId: z.string(),
+            globalPosition: z.number().int(),
+            leafIndex: z.number().int(),
+            treeSize: z.number().int(),
+            entry: z.string().describe('The leaf bytes (UTF-8): the event’s canonical JSON'),
+            leafHash: hash.describe('SHA-256(0x00 || entry)'),
+            auditPath: z.array(hash),
+            checkpoint: checkpointSchema,
+          }),
+        },
+        401: UNAUTHENTICATED,
+        403: FORBIDDEN,
+        404: { description: 'No such event hashed yet, or no checkpoint of that size' },
+        409: { description: 'No signed checkpoint covers the event yet: ask again shortly' },
+      },
+      handler: async ({ query, res }) => {
+        const leaf = await leafOfEvent(readStore, query.eventId);
+        if (leaf === null)
+          throw notFound(
+            'event-not-hashed',
+            `No event ${query.eventId} is in the hash chain (yet).`,
+          );
+        const checkpoint = await checkpointFor(readStore, query.treeSize);
+        if (checkpoint.treeSize <= leaf.leafIndex)
+          throw new HttpProblemError({
+            type: problemType('not-yet-checkpointed'),
+            title: 'No signed checkpoint covers the event yet',
+            status: 409,
+            detail: `Event ${query.eventId} is leaf ${leaf.leafIndex}; the checkpoint covers ${checkpoint.treeSize} leaves.`,
+          });
+        const [event] = await store.readAll({ after: leaf.globalPosition - 1, maxCount: 1 });
+        if (event?.eventId !== query.eventId)
+          throw notFound(
+            'event-not-found',
+            `The log no longer holds event ${query.eventId} at ${leaf.globalPosition}.`,
+          );
+        const auditPath = await withStoredNodes(readStore, (node) =>
+          inclusionPath(leaf.leafIndex, checkpoint.treeSize, node),
+        );
+        res.json({
+          eventId: leaf.eventId,
+          globalPosition: leaf.globalPosition,
+          leafIndex: leaf.leafIndex,
+          treeSize: checkpoint.treeSize,
+          entry: eventLeafEntry(event),
+          leafHash: leaf.leafHash,
+          auditPath: auditPath.map((node) => node.toString('hex')),
+          checkpoint,
+        });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/audit/proofs/consistency',
+      operationId: 'getConsistencyProof',
+      summary: 'Proof that the log of `to` events extends the log of `from` events',
+      description:
+        'RFC 9162 §2.1.4: nothing among the first `from` events was changed, removed or reordered by the time the log held `to`. The signed checkpoints of those sizes come along when they exist.',
+      tags: TAGS,
+      access: [...READERS],
+      query: z.object({ from: size, to: size }),
+      responses: {
+        200: {
+          description: 'The proof',
+          schema: z.object({
+            from: z.number().int(),
+            to: z.number().int(),
+            fromRoot: hash,
+            toRoot: hash,
+            proof: z.array(hash),
+            fromCheckpoint: checkpointSchema.nullable(),
+            toCheckpoint: checkpointSchema.nullable(),
+          }),
+        },
+        401: UNAUTHENTICATED,
+        403: FORBIDDEN,
+        422: { description: '`from` is larger than `to`, or `to` than the hashed log' },
+      },
+      handler: async ({ query, res }) => {
+        const { from, to } = query;
+        const hashed = await hashedTreeSize(readStore);
+        if (from > to || to > hashed)
+          throw new HttpProblemError({
+            type: problemType('bad-tree-sizes'),
+            title: 'No such trees',
+            status: 422,
+            detail: `Expected 0 <= from <= to <= ${hashed} (the events hashed so far), got from=${from}, to=${to}.`,
+          });
+        const { proof, fromRoot, toRoot } = await withStoredNodes(readStore, (node) => ({
+          proof: consistencyProof(from, to, node),
+          fromRoot: treeHead(from, node),
+          toRoot: treeHead(to, node),
+        }));
+        res.json({
+          from,
+          to,
+          fromRoot: fromRoot.toString('hex'),
+          toRoot: toRoot.toString('hex'),
+          proof: proof.map((node) => node.toString('hex')),
+          fromCheckpoint: await checkpointOfSize(readStore, from),
+          toCheckpoint: await checkpointOfSize(readStore, to),
+        });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/audit/verify',
+      operationId: 'verifyLog',
+      summary: 'Verify the whole log against its hash chain and signed checkpoints',
+      description:
+        'Reads every event from the event store, hashes it again, and compares with the stored hash chain and every signed checkpoint (signatures included); answers the first position that fails and why (changed, missing, inserted, reordered, ...). Takes as long as reading the log: for large logs, `npm run cli -- verify` shows progress.',
+      tags: TAGS,
+      access: [...READERS],
+      responses: {
+        200: {
+          description: 'The report; `ok` false names the failure',
+          schema: verifyReportSchema,
+        },
+        401: UNAUTHENTICATED,
+        403: FORBIDDEN,
+      },
+      handler: async ({ res }) => {
+        const report = await verifyLog({
+          store,
+          readStore,
+          ...(signingKey !== null && { publicKeyPem: signingKey.publicKeyPem }),
+        });
+        res.setHeader('Cache-Control', 'no-store').json(report);
+      },
+    }),
+  ];
+}
+
+async function checkpointFor(
+  readStore: ReadStore,
+  treeSize: number | undefined,
+): Promise<SignedCheckpoint> {
+  const checkpoint =
+    treeSize === undefined
+      ? await latestCheckpoint(readStore)
+      : await checkpointOfSize(readStore, treeSize);
+  if (checkpoint === null)
+    throw notFound(
+      'no-checkpoint',
+      treeSize === undefined
+        ? 'Nothing has been signed yet.'
+        : `No checkpoint of tree size ${treeSize} was signed.`,
+    );
+  return checkpoint;
+}
+
+function notFound(code: string, detail: string): HttpProblemError {
+  return new HttpProblemError({ type: problemType(code), title: 'Not found', status: 404, detail });
+}
+
+function noSigningKey(): HttpProblemError {
+  return new HttpProblemError({
+    type: problemType('no-signing-key'),
+    title: 'No signing key',
+    status: 503,
+    detail:
+      'This service has no SIGNING_KEY: it signs no checkpoints. Configure one (README: Tamper evidence).',
+  });
+}

@@ -1,0 +1,87 @@
+import type { Logger } from 'pino';
+import type { ReadStore } from '../readstore/readStore';
+import { hashedTreeSize, leafAt, withStoredNodes } from './auditLog';
+import { signCheckpoint, type SignedCheckpoint } from './checkpoint';
+import { latestCheckpoint, saveCheckpoint } from './checkpointStore';
+import { treeHead } from './merkleTree';
+import type { SigningKey } from './signingKey';
+
+export interface CheckpointPolicy {
+  /** Sign once this many events have been hashed since the last checkpoint... */
+  readonly everyEvents: number;
+  /** ...or once this long has passed since it, if anything new was hashed. */
+  readonly everyMs: number;
+}
+
+export interface CheckpointSigner {
+  /** Signs the hash chain as it stands if the policy says it is time; answers what it signed. */
+  tick(): Promise<SignedCheckpoint | null>;
+  close(): Promise<void>;
+}
+
+/**
+ * Signs checkpoints of the hash chain (projections/hashChain.ts) with the configured key, in the
+ * worker processes. Every worker may sign: two checkpoints of one size are one row (the second is
+ * dropped), two of different sizes are both valid, so no lease is needed. Asks every `pollMs`
+ * (a second by default): cheap, two indexed reads when there is nothing to sign.
+ */
+export function startCheckpointSigner(input: {
+  readStore: ReadStore;
+  key: SigningKey;
+  policy: CheckpointPolicy;
+  logger: Logger;
+  pollMs?: number;
+  clock?: () => Date;
+}): CheckpointSigner {
+  const { readStore, key, policy, logger } = input;
+  const clock = input.clock ?? (() => new Date());
+  const tick = async (): Promise<SignedCheckpoint | null> => {
+    const treeSize = await hashedTreeSize(readStore);
+    const last = await latestCheckpoint(readStore);
+    const lastSize = last?.treeSize ?? 0;
+    if (treeSize <= lastSize) return null;
+    const now = clock();
+    const due =
+      treeSize - lastSize >= policy.everyEvents ||
+      last === null ||
+      now.getTime() - Date.parse(last.timestamp) >= policy.everyMs;
+    if (!due) return null;
+    // Subtrees and leaves below treeSize never change once written: no snapshot is needed.
+    const rootHash = await withStoredNodes(readStore, (node) => treeHead(treeSize, node));
+    const lastLeaf = await leafAt(readStore, treeSize - 1);
+    if (lastLeaf === null) return null;
+    const checkpoint = signCheckpoint(
+      {
+        treeSize,
+        rootHash: rootHash.toString('hex'),
+        chainHash: lastLeaf.chainHash,
+        timestamp: now.toISOString(),
+      },
+      key,
+    );
+    await saveCheckpoint(readStore, checkpoint);
+    logger.debug({ treeSize, rootHash: checkpoint.rootHash }, 'signed a checkpoint');
+    return checkpoint;
+  };
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = tick()
+        .catch((error: unknown) => logger.warn({ err: error }, 'cannot sign a checkpoint'))
+        .finally(schedule);
+    }, input.pollMs ?? 1_000);
+    timer.unref();
+  };
+  schedule();
+  return {
+    tick,
+    close: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

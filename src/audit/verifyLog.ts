@@ -1,0 +1,256 @@
+import type { EventStore, RecordedEvent } from '../eventstore/eventStore';
+import type { SqlExecutor } from '../readstore/readStore';
+import { hashedTreeSize, leafOfEvent, leavesFrom, type LeafRow } from './auditLog';
+import type { SignedCheckpoint } from './checkpoint';
+import { checkpointsAfter } from './checkpointStore';
+import { CHAIN_START, chainHash, eventLeafHash } from './eventLeaf';
+import { MerkleFrontier } from './merkleFrontier';
+import { verifyCheckpointSignature } from './merkleVerify';
+
+/**
+ * What tampering looks like from the log, at the first position that fails:
+ * - `changed`: the event at this position is the one the chain holds, but its content, metadata
+ *   or envelope differ from what was hashed;
+ * - `missing`: the event the chain holds at this position is no longer in the log;
+ * - `inserted`: the log holds an event here that was never hashed;
+ * - `reordered`: the log holds here an event that was hashed at another position;
+ * - `chain-altered`: the events match their leaves but the stored chain does not (its table was edited);
+ * - `checkpoint-mismatch`: the log recomputed gives another root or chain than a signed checkpoint
+ *   (the hash chain's tables were rewritten along with the events, or a checkpoint was forged);
+ * - `bad-signature`: a checkpoint's signature does not verify with the public key.
+ */
+export type TamperKind =
+  | 'changed'
+  | 'missing'
+  | 'inserted'
+  | 'reordered'
+  | 'chain-altered'
+  | 'checkpoint-mismatch'
+  | 'bad-signature';
+
+export interface VerifyFailure {
+  readonly kind: TamperKind;
+  /** The global position that fails: for a checkpoint, the first one after the last good checkpoint. */
+  readonly position: number;
+  readonly leafIndex: number;
+  readonly eventId?: string;
+  readonly detail: string;
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  /** Events read from the event store and hashed again. */
+  readonly eventsChecked: number;
+  /** Leaves the hash chain holds. */
+  readonly hashedTreeSize: number;
+  /** Events the hash chain has not reached yet (its projection lags): checked against nothing. */
+  readonly unhashedEvents: number;
+  readonly checkpointsChecked: number;
+  /** The largest checkpoint that verified, if any. */
+  readonly lastGoodCheckpoint: SignedCheckpoint | null;
+  /** False when no public key was given: roots and chains are compared, signatures are not. */
+  readonly signaturesChecked: boolean;
+  readonly failure: VerifyFailure | null;
+}
+
+export interface VerifyProgress {
+  readonly position: number;
+  readonly head: number;
+  readonly eventsChecked: number;
+}
+
+export interface VerifyOptions {
+  readonly store: EventStore;
+  /** The read store holding the hash chain and the signed checkpoints. */
+  readonly readStore: SqlExecutor;
+  /** SPKI PEM of the key checkpoints must be signed with; signatures go unchecked without it. */
+  readonly publicKeyPem?: string;
+  readonly batchSize?: number;
+  readonly onProgress?: (progress: VerifyProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Recomputes every leaf, the hash chain and the Merkle roots from the event store, in log order,
+ * and compares them with the stored chain and every signed checkpoint; stops at the first failure.
+ * Trusts neither table: they are only what it compares with. One batch of events in memory.
+ */
+export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
+  const { store, readStore, publicKeyPem } = options;
+  const batchSize = options.batchSize ?? 1_000;
+  const storedSize = await hashedTreeSize(readStore);
+  const head = await store.headPosition();
+  const frontier = new MerkleFrontier();
+  let chain = CHAIN_START;
+  let index = 0;
+  let after = 0;
+  let checkpointsChecked = 0;
+  let lastGood: SignedCheckpoint | null = null;
+  let leaves: LeafRow[] = [];
+  let checkpoints: SignedCheckpoint[] = await checkpointsAfter(readStore, 0, 100);
+  const report = (failure: VerifyFailure | null): VerifyReport => ({
+    ok: failure === null,
+    eventsChecked: index,
+    hashedTreeSize: storedSize,
+    unhashedEvents: Math.max(0, index - storedSize),
+    checkpointsChecked,
+    lastGoodCheckpoint: lastGood,
+    signaturesChecked: publicKeyPem !== undefined,
+    failure,
+  });
+  // The first event no good checkpoint covers: where a checkpoint that fails points.
+  let firstUncheckpointed: number | null = null;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const events = await store.readAll({ after, maxCount: batchSize });
+    if (events.length === 0) break;
+    if (index < storedSize) leaves = await leavesFrom(readStore, index, events.length);
+    for (const [offset, event] of events.entries()) {
+      firstUncheckpointed ??= event.globalPosition;
+      const leaf = eventLeafHash(event);
+      chain = chainHash(chain, leaf);
+      frontier.push(leaf);
+      const stored = leaves[offset] ?? null;
+      if (index < storedSize) {
+        if (stored === null || stored.leafIndex !== index)
+          return report({
+            kind: 'chain-altered',
+            position: event.globalPosition,
+            leafIndex: index,
+            eventId: event.eventId,
+            detail: `the hash chain has no leaf ${index} although it holds ${storedSize}: its table was edited`,
+          });
+        if (
+          stored.eventId !== event.eventId ||
+          stored.globalPosition !== event.globalPosition ||
+          stored.leafHash !== leaf.toString('hex')
+        )
+          return report(await classify({ store, readStore, event, stored, index }));
+        if (stored.chainHash !== chain.toString('hex'))
+          return report({
+            kind: 'chain-altered',
+            position: event.globalPosition,
+            leafIndex: index,
+            eventId: event.eventId,
+            detail: `the event matches its leaf, but the stored chain hash after it is ${stored.chainHash}, not ${chain.toString('hex')}`,
+          });
+      }
+      index += 1;
+      while (checkpoints[0] !== undefined && checkpoints[0].treeSize <= index) {
+        const checkpoint = checkpoints.shift()!;
+        const failure = checkCheckpoint(checkpoint, index, frontier.root(), chain, publicKeyPem);
+        if (failure !== null)
+          return report({
+            ...failure,
+            position: firstUncheckpointed ?? event.globalPosition,
+            leafIndex: lastGood?.treeSize ?? 0,
+          });
+        checkpointsChecked += 1;
+        lastGood = checkpoint;
+        firstUncheckpointed = null;
+        if (checkpoints.length === 0)
+          checkpoints = await checkpointsAfter(readStore, checkpoint.treeSize, 100);
+      }
+    }
+    after = events[events.length - 1]!.globalPosition;
+    options.onProgress?.({ position: after, head: Math.max(head, after), eventsChecked: index });
+  }
+  if (index < storedSize) {
+    const [stored] = await leavesFrom(readStore, index, 1);
+    return report({
+      kind: 'missing',
+      position: stored?.globalPosition ?? after + 1,
+      leafIndex: index,
+      ...(stored !== undefined && { eventId: stored.eventId }),
+      detail: `the log ends after ${index} events, but the hash chain holds ${storedSize}: the events from here on are gone`,
+    });
+  }
+  const beyond = checkpoints[0];
+  if (beyond !== undefined)
+    return report({
+      kind: 'missing',
+      position: after + 1,
+      leafIndex: index,
+      detail: `a checkpoint covers ${beyond.treeSize} events, but the log holds ${index}`,
+    });
+  return report(null);
+}
+
+function checkCheckpoint(
+  checkpoint: SignedCheckpoint,
+  index: number,
+  root: Buffer,
+  chain: Buffer,
+  publicKeyPem: string | undefined,
+): Omit<VerifyFailure, 'position' | 'leafIndex'> | null {
+  if (publicKeyPem !== undefined && !verifyCheckpointSignature(checkpoint, publicKeyPem))
+    return {
+      kind: 'bad-signature',
+      detail: `the checkpoint of tree size ${checkpoint.treeSize} is not signed by the public key`,
+    };
+  if (checkpoint.treeSize !== index)
+    return { kind: 'checkpoint-mismatch', detail: 'checkpoints out of order' };
+  if (
+    checkpoint.rootHash !== root.toString('hex') ||
+    checkpoint.chainHash !== chain.toString('hex')
+  )
+    return {
+      kind: 'checkpoint-mismatch',
+      detail: `the signed checkpoint of tree size ${checkpoint.treeSize} has root ${checkpoint.rootHash} and chain ${checkpoint.chainHash}; the log gives ${root.toString('hex')} and ${chain.toString('hex')}: an event after the last good checkpoint was altered`,
+    };
+  return null;
+}
+
+/** Tells apart a changed, a missing, an inserted and a moved event at the first mismatch. */
+async function classify(input: {
+  store: EventStore;
+  readStore: SqlExecutor;
+  event: RecordedEvent;
+  stored: LeafRow;
+  index: number;
+}): Promise<VerifyFailure> {
+  const { store, readStore, event, stored, index } = input;
+  const base = { leafIndex: index, eventId: event.eventId };
+  if (stored.eventId === event.eventId)
+    return {
+      ...base,
+      kind: 'changed',
+      position: event.globalPosition,
+      detail:
+        stored.globalPosition === event.globalPosition
+          ? `event ${event.eventId} is not what was hashed: its data, metadata or envelope changed`
+          : `event ${event.eventId} was hashed at position ${stored.globalPosition} and is now at ${event.globalPosition}`,
+    };
+  if (!(await logHolds(store, stored.eventId, event.globalPosition - 1)))
+    return {
+      kind: 'missing',
+      position: stored.globalPosition,
+      leafIndex: index,
+      eventId: stored.eventId,
+      detail: `event ${stored.eventId}, hashed at position ${stored.globalPosition}, is no longer in the log`,
+    };
+  const hashed = await leafOfEvent(readStore, event.eventId);
+  if (hashed === null)
+    return {
+      ...base,
+      kind: 'inserted',
+      position: event.globalPosition,
+      detail: `event ${event.eventId} at position ${event.globalPosition} was never hashed: it was inserted`,
+    };
+  return {
+    ...base,
+    kind: 'reordered',
+    position: event.globalPosition,
+    detail: `event ${event.eventId} was hashed at position ${hashed.globalPosition}; position ${event.globalPosition} held ${stored.eventId}`,
+  };
+}
+
+/** Whether the log still holds the event after `after` (a scan: only once, on a failure). */
+async function logHolds(store: EventStore, eventId: string, after: number): Promise<boolean> {
+  for (let position = after; ;) {
+    const events = await store.readAll({ after: position, maxCount: 1_000 });
+    if (events.length === 0) return false;
+    if (events.some((event) => event.eventId === eventId)) return true;
+    position = events[events.length - 1]!.globalPosition;
+  }
+}
