@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { verifyCommand } from './audit/verifyCommand';
 import { keysCommand } from './auth/keysCommand';
 import { integrationsCommand } from './integrations/integrationsCommand';
 import { rebuildCommand } from './workers/rebuildCommand';
@@ -45,6 +46,7 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   keys: keysCommand,
   integrations: integrationsCommand,
   rebuild: rebuildCommand,
+  verify: verifyCommand,
 };
 
 /** Runs one command line (without `node cli.js`); answers the process's exit code. */
