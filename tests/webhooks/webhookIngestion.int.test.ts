@@ -178,6 +178,12 @@ function webhookSuite(openStores: () => Promise<Stores>): void {
   it('refuses what it must, records every refusal in the inbox with its reason, and keeps 64 KiB of unsigned bodies', async () => {
     const secret = await register('cro', ['INDSubmitted', 'PaymentReceived']);
     const body = envelope('INDSubmitted', IND);
+    // One envelope, signed and sent: two calls would stamp two different instants.
+    const notAllowed = envelope('FirstCommercialSale', {
+      productId: 'biib015',
+      country: 'US',
+      soldOn: '2014-05-12',
+    });
     const now = Math.floor(Date.now() / 1000);
     const refusals: [string, Promise<Answer>, number, string][] = [
       [
@@ -222,23 +228,7 @@ function webhookSuite(openStores: () => Promise<Stores>): void {
       ],
       [
         'not allowed',
-        post(
-          'cro',
-          envelope('FirstCommercialSale', {
-            productId: 'biib015',
-            country: 'US',
-            soldOn: '2014-05-12',
-          }),
-          signed(
-            secret,
-            'm8',
-            envelope('FirstCommercialSale', {
-              productId: 'biib015',
-              country: 'US',
-              soldOn: '2014-05-12',
-            }),
-          ),
-        ),
+        post('cro', notAllowed, signed(secret, 'm8', notAllowed)),
         403,
         'event-type-not-allowed',
       ],
