@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { exportBundleCommand, verifyBundleCommand } from './audit/bundleCommands';
 import { verifyCommand } from './audit/verifyCommand';
 import { keysCommand } from './auth/keysCommand';
 import { integrationsCommand } from './integrations/integrationsCommand';
@@ -47,6 +48,8 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   integrations: integrationsCommand,
   rebuild: rebuildCommand,
   verify: verifyCommand,
+  'export-bundle': exportBundleCommand,
+  'verify-bundle': verifyBundleCommand,
 };
 
 /** Runs one command line (without `node cli.js`); answers the process's exit code. */

@@ -7,6 +7,7 @@ import { hashedTreeSize, leafOfEvent, withStoredNodes } from './auditLog';
 import type { SignedCheckpoint } from './checkpoint';
 import { checkpointOfSize, latestCheckpoint } from './checkpointStore';
 import { eventLeafEntry } from './eventLeaf';
+import { BundleUnavailableError, exportBundle } from './evidenceBundle';
 import { consistencyProof, inclusionPath, treeHead } from './merkleTree';
 import type { SigningKey } from './signingKey';
 import { verifyLog } from './verifyLog';
@@ -241,6 +242,53 @@ export function auditRoutes(deps: {
           fromCheckpoint: await checkpointOfSize(readStore, from),
           toCheckpoint: await checkpointOfSize(readStore, to),
         });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/audit/bundles/agreements/:agreementId',
+      operationId: 'getEvidenceBundle',
+      summary: 'The evidence bundle of one agreement, for an auditor to check offline',
+      description:
+        'One JSON document (format `obligations.evidence-bundle.v1`): every event of the agreement’s stream and of the product streams its terms license, each with its full envelope (exactly the leaf’s input), its leaf index and its audit path to the latest signed checkpoint; that checkpoint and the public key with its fingerprint. `npm run cli -- verify-bundle <file> --public-key <file>` checks it without the server (README “Tamper evidence”).',
+      tags: TAGS,
+      access: [...READERS],
+      params: z.object({ agreementId: z.string().min(1) }),
+      responses: {
+        200: { description: 'The bundle', schema: z.object({ format: z.string() }).loose() },
+        401: UNAUTHENTICATED,
+        403: FORBIDDEN,
+        404: { description: 'No such agreement, or nothing signed yet' },
+        409: { description: 'The latest signed checkpoint does not cover its newest events yet' },
+        503: { description: 'The service has no signing key configured' },
+      },
+      handler: async ({ params, res }) => {
+        try {
+          const bundle = await exportBundle({
+            store,
+            readStore,
+            agreementId: params.agreementId,
+            publicKeyPem: signingKey?.publicKeyPem ?? null,
+          });
+          res
+            .setHeader('Cache-Control', 'no-store')
+            .setHeader(
+              'Content-Disposition',
+              `attachment; filename="evidence-${params.agreementId.replace(/[^A-Za-z0-9._-]/g, '_')}.json"`,
+            )
+            .json(bundle);
+        } catch (error) {
+          if (!(error instanceof BundleUnavailableError)) throw error;
+          if (error.reason === 'no-key') throw noSigningKey();
+          if (error.reason === 'not-yet-checkpointed')
+            throw new HttpProblemError({
+              type: problemType('not-yet-checkpointed'),
+              title: 'No signed checkpoint covers the agreement’s events yet',
+              status: 409,
+              detail: error.message,
+            });
+          throw notFound(error.reason, error.message);
+        }
       },
     }),
     defineRoute({

@@ -154,7 +154,15 @@ const obligationFilters = {
   payerPartyId: idSchema.optional(),
   payeePartyId: idSchema.optional(),
   kind: z
-    .enum(['upfront-fee', 'milestone', 'royalty', 'minimum-royalty-shortfall', 'late-interest'])
+    .enum([
+      'upfront-fee',
+      'milestone',
+      'royalty',
+      'minimum-royalty-shortfall',
+      'late-interest',
+      'audit-shortfall',
+      'audit-cost',
+    ])
     .optional(),
   status: z
     .enum(OBLIGATION_STATUSES)
