@@ -75,6 +75,11 @@ export function validTimeOf(event: AgreementEvent): string | undefined {
       return event.data.yearPeriod.to;
     case 'LateInterestAccrued':
       return event.data.accruedUntil;
+    case 'AuditFindingsRecorded':
+      return event.data.conductedOn;
+    case 'AuditShortfallAssessed':
+    case 'AuditCostShifted':
+      return event.data.assessedOn;
     case 'PaymentNoticeGiven':
       return event.data.givenOn;
     case 'ObligationWaived':

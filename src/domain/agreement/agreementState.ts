@@ -116,6 +116,13 @@ export interface AgreementState {
   readonly openDisputes: ReadonlyMap<string, OpenDispute>;
   /** Minimum royalty years assessed, with the shortfall obligation. */
   readonly assessedYears: ReadonlyMap<number, string>;
+  /** Audits recorded, by the calendar year they were conducted in (one a year). */
+  readonly audits: ReadonlyMap<number, RecordedAudit>;
+}
+
+export interface RecordedAudit {
+  readonly findingsEventId: string;
+  readonly auditReference: string;
 }
 
 export const initialState: AgreementState = {
@@ -135,6 +142,7 @@ export const initialState: AgreementState = {
   reversedEventIds: new Set(),
   openDisputes: new Map(),
   assessedYears: new Map(),
+  audits: new Map(),
 };
 
 export const accruedRoyaltyKey = (line: {

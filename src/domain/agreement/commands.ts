@@ -1,6 +1,7 @@
 import type { BusinessDate } from '../dates';
 import type { EventDataInput } from '../events/catalogue';
 import type { PrimeRateStep } from '../interest/primeRate';
+import type { MoneyJson } from '../money';
 import type { RoyaltyCountryFacts } from '../royalties/royaltyReport';
 import type { AgreementTermsJson } from './termsSchema';
 
@@ -75,7 +76,27 @@ export type AgreementCommand =
   | Command<
       'AccrueLateInterest',
       { readonly asOf: BusinessDate; readonly primeRates?: readonly PrimeRateStep[] }
-    >;
+    >
+  | Command<'RecordAuditFindings', AuditFindings>;
+
+/** The licensor's audit of the licensee's royalty reports: what it found due, per statement line. */
+export interface AuditFindings {
+  readonly auditReference: string;
+  /** The day the findings were delivered: the look-back window and the due dates count from it. */
+  readonly conductedOn: string;
+  readonly auditedPeriod: { readonly from: string; readonly to: string };
+  readonly auditCost: MoneyJson;
+  /** Per audited statement line (clause x product x country x period): the royalty found due. */
+  readonly findings: readonly {
+    readonly clauseId: string;
+    readonly period: { readonly from: string; readonly to: string };
+    readonly productId: string;
+    readonly country: string;
+    readonly royaltyDue: MoneyJson;
+  }[];
+  /** Needed for prime-plus late-interest terms: the prime rates from the earliest due date. */
+  readonly primeRates?: readonly PrimeRateStep[];
+}
 
 export type AgreementCommandType = AgreementCommand['type'];
 export type CommandOf<Type extends AgreementCommandType> = Extract<

@@ -166,6 +166,10 @@ function createdBy(obligation: Obligation): string {
       return 'MinimumRoyaltyShortfallAssessed';
     case 'late-interest':
       return 'LateInterestAccrued';
+    case 'audit-shortfall':
+      return 'AuditShortfallAssessed';
+    case 'audit-cost':
+      return 'AuditCostShifted';
     default: {
       const _exhaustive: never = obligation.kind;
       return _exhaustive;

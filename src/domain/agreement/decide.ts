@@ -13,6 +13,7 @@ import { accrueLateInterest } from './accrueLateInterest';
 import { applyCredit } from './applyCredit';
 import { assessYearEnd } from './assessYearEnd';
 import { givePaymentNotice, issueInvoice } from './payability';
+import { recordAuditFindings } from './recordAuditFindings';
 import { recordPayment } from './recordPayment';
 import { reportNetSales } from './reportNetSales';
 import { reportThirdPartyRoyalties } from './reportThirdPartyRoyalties';
@@ -61,6 +62,8 @@ export function decide(command: AgreementCommand, state: AgreementState): Agreem
       return assessYearEnd(command, state);
     case 'AccrueLateInterest':
       return accrueLateInterest(command, state);
+    case 'RecordAuditFindings':
+      return recordAuditFindings(command, state);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

@@ -1,4 +1,4 @@
-import { businessDate, type BusinessDate } from '../dates';
+import { businessDate, yearOf, type BusinessDate } from '../dates';
 import { DomainError } from '../domainError';
 import type { EventData } from '../events/catalogue';
 import { achievementKeyOf, type MilestoneScopeKey } from '../milestones/milestoneScope';
@@ -165,6 +165,30 @@ function apply(state: AgreementState, event: AgreementEvent): AgreementState {
         arisesOn: businessDate(data.accruedFrom),
         clause: () => null,
         chargedOnObligationId: charged.obligationId,
+      });
+    }
+    case 'AuditFindingsRecorded':
+      return {
+        ...state,
+        audits: new Map([
+          ...state.audits,
+          [
+            yearOf(businessDate(event.data.conductedOn)),
+            { findingsEventId: event.eventId, auditReference: event.data.auditReference },
+          ],
+        ]),
+      };
+    case 'AuditShortfallAssessed':
+    case 'AuditCostShifted': {
+      const { data } = event;
+      return created(state, event.eventId, data, {
+        kind: event.type === 'AuditShortfallAssessed' ? 'audit-shortfall' : 'audit-cost',
+        amount: parseMoney(data.amount),
+        arisesOn: businessDate(data.assessedOn),
+        clause: (terms) => {
+          const clause = terms.royalties.find((c) => c.clauseId === data.clauseId);
+          return clause && { clauseId: clause.clauseId, payment: clause.payment };
+        },
       });
     }
     case 'PaymentNoticeGiven':

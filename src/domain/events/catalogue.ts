@@ -21,6 +21,7 @@ import {
   regulatoryFilingSubmitted,
 } from './developmentFacts';
 import type { EventDefinition } from './eventDefinition';
+import { auditCostShifted, auditFindingsRecorded, auditShortfallAssessed } from './auditFindings';
 import { lateInterestAccrued } from './lateInterestAccrued';
 import { firstCommercialSale, genericEntryReported } from './marketFacts';
 import { milestoneAchievementCorrected } from './milestoneAchievementCorrected';
@@ -64,7 +65,12 @@ export const EVENT_GROUPS = [
   },
   {
     title: 'Commercial facts',
-    events: [netSalesReported, netSalesRestated, thirdPartyRoyaltiesReported],
+    events: [
+      netSalesReported,
+      netSalesRestated,
+      thirdPartyRoyaltiesReported,
+      auditFindingsRecorded,
+    ],
   },
   { title: 'Money movement', events: [invoiceIssued, paymentReceived] },
   {
@@ -75,6 +81,8 @@ export const EVENT_GROUPS = [
       royaltyAccrued,
       minimumRoyaltyShortfallAssessed,
       lateInterestAccrued,
+      auditShortfallAssessed,
+      auditCostShifted,
       paymentNoticeGiven,
       obligationBecamePayable,
       paymentApplied,

@@ -7,6 +7,8 @@ export const OBLIGATION_KINDS = [
   'royalty',
   'minimum-royalty-shortfall',
   'late-interest',
+  'audit-shortfall',
+  'audit-cost',
 ] as const;
 
 export type ObligationKind = (typeof OBLIGATION_KINDS)[number];
@@ -20,6 +22,8 @@ export const OBLIGATION_CREATED_BY = {
   RoyaltyAccrued: 'royalty',
   MinimumRoyaltyShortfallAssessed: 'minimum-royalty-shortfall',
   LateInterestAccrued: 'late-interest',
+  AuditShortfallAssessed: 'audit-shortfall',
+  AuditCostShifted: 'audit-cost',
 } as const satisfies Record<string, ObligationKind>;
 
 export type ObligationCreatingEventType = keyof typeof OBLIGATION_CREATED_BY;

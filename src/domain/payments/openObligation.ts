@@ -3,7 +3,13 @@ import { money, subtract, type Money } from '../money';
 
 /** What an obligation is for: one kind per event that creates obligations. */
 export type ObligationKind =
-  'upfront-fee' | 'milestone' | 'royalty' | 'minimum-royalty-shortfall' | 'late-interest';
+  | 'upfront-fee'
+  | 'milestone'
+  | 'royalty'
+  | 'minimum-royalty-shortfall'
+  | 'late-interest'
+  | 'audit-shortfall'
+  | 'audit-cost';
 
 /** An obligation that may receive a payment, as the payment rules see it. */
 export interface OpenObligation {
