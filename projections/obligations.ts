@@ -68,6 +68,67 @@ CREATE INDEX obligations_by_payee ON obligations (payee_party_id, created_positi
 CREATE INDEX obligations_by_due ON obligations (due_on, created_position);
 `;
 
+/**
+ * Record time: every write of an agreement or obligation row also keeps a version of it, valid
+ * in record time from the position of the event that wrote it (`recorded_from_position`) until
+ * the position of the next event that wrote it (`recorded_until_position`, null while current).
+ * What the service knew at position N is the versions with from <= N < until.
+ */
+const CREATE_VERSION_TABLES = `
+CREATE TABLE agreement_versions (
+  agreement_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  licensor_party_id TEXT NOT NULL,
+  licensor_name TEXT NOT NULL,
+  licensee_party_id TEXT NOT NULL,
+  licensee_name TEXT NOT NULL,
+  signed_on TEXT NOT NULL,
+  terminated_on TEXT,
+  payment_currency TEXT NOT NULL,
+  terms TEXT NOT NULL,
+  stream_version BIGINT NOT NULL,
+  obligation_count BIGINT NOT NULL,
+  earned_minor BIGINT NOT NULL,
+  paid_minor BIGINT NOT NULL,
+  open_minor BIGINT NOT NULL,
+  created_position BIGINT NOT NULL,
+  updated_position BIGINT NOT NULL,
+  recorded_from_position BIGINT NOT NULL,
+  recorded_until_position BIGINT,
+  PRIMARY KEY (agreement_id, recorded_from_position)
+);
+CREATE INDEX agreement_versions_by_position ON agreement_versions (created_position, recorded_from_position);
+CREATE TABLE obligation_versions (
+  obligation_id TEXT NOT NULL,
+  agreement_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  clause_id TEXT,
+  terms_event_id TEXT NOT NULL,
+  triggering_event_id TEXT,
+  charged_on_obligation_id TEXT,
+  currency TEXT NOT NULL,
+  amount_minor BIGINT NOT NULL,
+  adjustments_minor BIGINT NOT NULL,
+  waived_minor BIGINT NOT NULL,
+  amount_due_minor BIGINT NOT NULL,
+  amount_paid_minor BIGINT NOT NULL,
+  open_minor BIGINT NOT NULL,
+  disputed_minor BIGINT NOT NULL,
+  arises_on TEXT NOT NULL,
+  due_on TEXT,
+  status TEXT NOT NULL,
+  payer_party_id TEXT NOT NULL,
+  payee_party_id TEXT,
+  created_position BIGINT NOT NULL,
+  updated_position BIGINT NOT NULL,
+  recorded_from_position BIGINT NOT NULL,
+  recorded_until_position BIGINT,
+  PRIMARY KEY (obligation_id, recorded_from_position)
+);
+CREATE INDEX obligation_versions_by_position ON obligation_versions (created_position, recorded_from_position);
+CREATE INDEX obligation_versions_by_agreement ON obligation_versions (agreement_id, created_position);
+`;
+
 /** Where an obligation stands, as its events made it (overdue is derived when asked, from a date). */
 export type ObligationStatus =
   | 'accrued'
@@ -167,6 +228,16 @@ const AGREEMENT_COLUMNS = [
   'updated_position',
 ] as const;
 
+/**
+ * A read model migrated with rows already in it: each row's current version, recorded from its
+ * last change on (what it was before is not known until the read model is rebuilt).
+ */
+const seedVersions = (kind: string, columns: readonly string[]): string =>
+  `INSERT INTO ${kind}_versions (${columns.join(', ')}, recorded_from_position) ` +
+  `SELECT ${columns.join(', ')}, updated_position FROM ${kind}s;\n`;
+const SEED_VERSIONS =
+  seedVersions('agreement', AGREEMENT_COLUMNS) + seedVersions('obligation', OBLIGATION_COLUMNS);
+
 function upsert(
   table: string,
   columns: readonly string[],
@@ -224,7 +295,7 @@ export function obligationsProjection(store: EventStore): Projection {
   const states = new AgreementStates(store);
   return {
     name: 'obligations',
-    tables: ['agreements', 'obligations'],
+    tables: ['agreements', 'obligations', 'agreement_versions', 'obligation_versions'],
     // The cached agreement states belong to the rows a rebuild deletes: fold them again.
     reset: () => states.clear(),
     migrations: [
@@ -234,27 +305,31 @@ export function obligationsProjection(store: EventStore): Projection {
         sqlite: CREATE_TABLES,
         postgres: CREATE_TABLES,
       },
+      {
+        version: 2,
+        name: 'agreement and obligation versions (record time)',
+        sqlite: CREATE_VERSION_TABLES + SEED_VERSIONS,
+        postgres: CREATE_VERSION_TABLES + SEED_VERSIONS,
+      },
     ],
     async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
-      const touched = new Map<string, Touched>();
       try {
         for (const event of events) {
           const agreementId = agreementIdOfStream(event.streamId);
           if (agreementId === undefined) continue;
           const { before, after: state } = await states.step(agreementId, event);
-          let entry = touched.get(agreementId);
-          if (entry === undefined) {
-            entry = {
-              agreementId,
-              state,
-              version: event.streamVersion,
-              position: event.globalPosition,
-              firstPosition: event.globalPosition,
-              obligationPositions: new Map(),
-              created: new Map(),
-            };
-            touched.set(agreementId, entry);
-          }
+          // One write per event, never per batch: every event's position gets its own version
+          // of what it changed, so the view recorded at any position is exact, whatever the
+          // batches were (a rebuild batches differently from the live worker).
+          const entry: Touched = {
+            agreementId,
+            state,
+            version: event.streamVersion,
+            position: event.globalPosition,
+            firstPosition: event.globalPosition,
+            obligationPositions: new Map(),
+            created: new Map(),
+          };
           entry.state = state;
           entry.version = event.streamVersion;
           entry.position = event.globalPosition;
@@ -276,8 +351,8 @@ export function obligationsProjection(store: EventStore): Projection {
             if (everyObligation || before.obligations.get(id) !== obligation)
               entry.obligationPositions.set(id, event.globalPosition);
           }
+          await writeAgreement(tx, entry);
         }
-        for (const entry of touched.values()) await writeAgreement(tx, entry);
       } catch (error) {
         states.clear();
         throw error;
@@ -330,6 +405,7 @@ async function writeAgreement(tx: SqlExecutor, entry: Touched): Promise<void> {
       UPSERT_OBLIGATION,
       OBLIGATION_COLUMNS.map((c) => row[c]),
     );
+    await recordVersion(tx, 'obligation', obligationId, changedAt);
   }
   const row: Record<(typeof AGREEMENT_COLUMNS)[number], SqlParameter> = {
     agreement_id: agreementId,
@@ -365,10 +441,34 @@ async function writeAgreement(tx: SqlExecutor, entry: Touched): Promise<void> {
         agreementId,
       ],
     );
-    return;
+  } else {
+    await tx.execute(
+      UPSERT_AGREEMENT,
+      AGREEMENT_COLUMNS.map((c) => row[c]),
+    );
   }
+  await recordVersion(tx, 'agreement', agreementId, entry.position);
+}
+
+/**
+ * Closes the current version of a row at `position` and keeps a copy of the row as just written
+ * as the version recorded from `position` on.
+ */
+async function recordVersion(
+  tx: SqlExecutor,
+  kind: 'agreement' | 'obligation',
+  id: string,
+  position: number,
+): Promise<void> {
+  const columns = (kind === 'agreement' ? AGREEMENT_COLUMNS : OBLIGATION_COLUMNS).join(', ');
   await tx.execute(
-    UPSERT_AGREEMENT,
-    AGREEMENT_COLUMNS.map((c) => row[c]),
+    `UPDATE ${kind}_versions SET recorded_until_position = ? ` +
+      `WHERE ${kind}_id = ? AND recorded_until_position IS NULL`,
+    [position, id],
+  );
+  await tx.execute(
+    `INSERT INTO ${kind}_versions (${columns}, recorded_from_position) ` +
+      `SELECT ${columns}, ? FROM ${kind}s WHERE ${kind}_id = ?`,
+    [position, id],
   );
 }

@@ -31,6 +31,64 @@ const exportQuery = <Shape extends z.ZodRawShape>(shape: Shape) =>
 const notFound = (what: string): HttpProblemError =>
   new HttpProblemError(httpProblem(404, `There is no ${what}.`));
 
+// --- record time -------------------------------------------------------------------------------
+
+const recordedAtSchema = z
+  .union([
+    z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    z.iso.datetime({ offset: true }),
+  ])
+  .optional()
+  .describe(
+    'record time: what the service knew at a global position (an integer) or an RFC 3339 instant (the last position recorded at or before it); default: now',
+  );
+
+/**
+ * The global position a `recordedAt` names: itself, or the last position recorded at or before
+ * the instant (0 before the first event). The read model must have applied it: the answer waits
+ * for it as `waitFor` does, and is 503 if it does not come.
+ */
+async function recordedPosition(
+  readStore: ReadStore,
+  recordedAt: number | string,
+  projection: string,
+): Promise<number> {
+  let position: number;
+  if (typeof recordedAt === 'number') position = recordedAt;
+  else {
+    const instant = new Date(recordedAt).toISOString();
+    const [row] = await readStore.query<{ position: number | string | null }>(
+      'SELECT MAX(global_position) AS position FROM audit_trail WHERE recorded_at <= ?',
+      [instant],
+    );
+    position = Number(row?.position ?? 0);
+  }
+  await awaitProjection(readStore, projection, position);
+  return position;
+}
+
+/** The versions of a row current at record position `position`. */
+const recordedAtCondition = (position: number): Condition =>
+  condition(
+    'recorded_from_position <= ? AND (recorded_until_position IS NULL OR recorded_until_position > ?)',
+    position,
+    position,
+  );
+
+/** The live table, or its versions as recorded at a position, with the condition selecting them. */
+async function recordTime<Row>(
+  readStore: ReadStore,
+  source: ListSource<Row>,
+  recordedAt: number | string | undefined,
+): Promise<{ source: ListSource<Row>; conditions: Condition[] }> {
+  if (recordedAt === undefined) return { source, conditions: [] };
+  const position = await recordedPosition(readStore, recordedAt, 'obligations');
+  return {
+    source: { ...source, table: source.table.replace(/s$/, '_versions') },
+    conditions: [recordedAtCondition(position)],
+  };
+}
+
 // --- agreements -------------------------------------------------------------------------------
 
 interface AgreementRow {
@@ -175,9 +233,12 @@ const obligationFilters = {
   asOf: dateSchema
     .optional()
     .describe('the business date overdue is judged at (default: today, UTC)'),
+  recordedAt: recordedAtSchema,
 };
 
-type ObligationFilters = { [K in keyof typeof obligationFilters]?: string | undefined };
+type ObligationFilters = {
+  [K in Exclude<keyof typeof obligationFilters, 'recordedAt'>]?: string | undefined;
+};
 
 const today = (): string => new Date().toISOString().slice(0, 10);
 
@@ -499,14 +560,23 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       summary: 'Agreements, with parties and the summary of earned, paid and open',
       tags: ['Agreements'],
       access: READERS,
-      query: listQuery({ party: idSchema.optional().describe('licensor or licensee party id') }),
+      query: listQuery({
+        party: idSchema.optional().describe('licensor or licensee party id'),
+        recordedAt: recordedAtSchema,
+      }),
       responses: PAGE_RESPONSES,
       handler: async ({ query, req, res }) => {
         await awaitProjection(readStore, 'obligations', query.waitFor);
-        const conditions = query.party
-          ? [condition('licensor_party_id = ? OR licensee_party_id = ?', query.party, query.party)]
-          : [];
-        await sendPage(req, res, readStore, agreementSource, conditions, query);
+        const { source, conditions } = await recordTime(
+          readStore,
+          agreementSource,
+          query.recordedAt,
+        );
+        if (query.party)
+          conditions.push(
+            condition('licensor_party_id = ? OR licensee_party_id = ?', query.party, query.party),
+          );
+        await sendPage(req, res, readStore, source, conditions, query);
       },
     }),
     defineRoute({
@@ -517,13 +587,19 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       tags: ['Agreements'],
       access: READERS,
       params: z.strictObject({ agreementId: idSchema }),
-      query: z.strictObject({ waitFor: waitForSchema }),
+      query: z.strictObject({ waitFor: waitForSchema, recordedAt: recordedAtSchema }),
       responses: ONE_RESPONSES,
       handler: async ({ params, query, req, res }) => {
         await awaitProjection(readStore, 'obligations', query.waitFor);
+        const { source, conditions } = await recordTime(
+          readStore,
+          agreementSource,
+          query.recordedAt,
+        );
+        const where = [condition('agreement_id = ?', params.agreementId), ...conditions];
         const [row] = await readStore.query<AgreementRow>(
-          'SELECT * FROM agreements WHERE agreement_id = ?',
-          [params.agreementId],
+          `SELECT * FROM ${source.table} WHERE ${where.map((c) => `(${c.sql})`).join(' AND ')}`,
+          where.flatMap((c) => c.parameters),
         );
         if (row === undefined) throw notFound(`agreement ${params.agreementId}`);
         sendJsonWithETag(
@@ -546,12 +622,17 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       handler: async ({ query, req, res }) => {
         await awaitProjection(readStore, 'obligations', query.waitFor);
         const asOf = query.asOf ?? today();
+        const { source, conditions } = await recordTime(
+          readStore,
+          obligationSource(asOf),
+          query.recordedAt,
+        );
         await sendPage(
           req,
           res,
           readStore,
-          obligationSource(asOf),
-          obligationConditions(query, asOf),
+          source,
+          [...conditions, ...obligationConditions(query, asOf)],
           query,
         );
       },
@@ -568,19 +649,29 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       handler: async ({ query, res }) => {
         await awaitProjection(readStore, 'obligations', query.waitFor);
         const asOf = query.asOf ?? today();
-        const source = obligationSource(asOf);
-        await sendExport(res, readStore, source, obligationConditions(query, asOf), {
-          format: query.format,
-          filename: 'obligations',
-          csvColumns: OBLIGATION_CSV,
-          csvRow: (row) => ({
-            ...source.present(row),
-            currency: row.currency,
-            amountDue: decimalOf(row.amount_due_minor, row.currency),
-            amountPaid: decimalOf(row.amount_paid_minor, row.currency),
-            openBalance: decimalOf(row.open_minor, row.currency),
-          }),
-        });
+        const { source, conditions } = await recordTime(
+          readStore,
+          obligationSource(asOf),
+          query.recordedAt,
+        );
+        await sendExport(
+          res,
+          readStore,
+          source,
+          [...conditions, ...obligationConditions(query, asOf)],
+          {
+            format: query.format,
+            filename: 'obligations',
+            csvColumns: OBLIGATION_CSV,
+            csvRow: (row) => ({
+              ...source.present(row),
+              currency: row.currency,
+              amountDue: decimalOf(row.amount_due_minor, row.currency),
+              amountPaid: decimalOf(row.amount_paid_minor, row.currency),
+              openBalance: decimalOf(row.open_minor, row.currency),
+            }),
+          },
+        );
       },
     }),
     defineRoute({
@@ -591,19 +682,33 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       tags: ['Obligations'],
       access: READERS,
       params: z.strictObject({ obligationId: idSchema }),
-      query: z.strictObject({ waitFor: waitForSchema, asOf: dateSchema.optional() }),
+      query: z.strictObject({
+        waitFor: waitForSchema,
+        asOf: dateSchema.optional(),
+        recordedAt: recordedAtSchema,
+      }),
       responses: ONE_RESPONSES,
       handler: async ({ params, query, req, res }) => {
         await awaitProjection(readStore, 'obligations', query.waitFor);
         await awaitProjection(readStore, 'payments', query.waitFor);
+        const { source, conditions } = await recordTime(
+          readStore,
+          obligationSource(query.asOf ?? today()),
+          query.recordedAt,
+        );
+        const where = [condition('obligation_id = ?', params.obligationId), ...conditions];
         const [row] = await readStore.query<ObligationRow>(
-          'SELECT * FROM obligations WHERE obligation_id = ?',
-          [params.obligationId],
+          `SELECT * FROM ${source.table} WHERE ${where.map((c) => `(${c.sql})`).join(' AND ')}`,
+          where.flatMap((c) => c.parameters),
         );
         if (row === undefined) throw notFound(`obligation ${params.obligationId}`);
+        // Recorded at a position: the allocations recorded by then (their `reversed` is today's).
+        const recorded = conditions.length > 0 ? Number(conditions[0]!.parameters[0]) : undefined;
         const allocations = await readStore.query<AllocationRow>(
-          'SELECT * FROM payment_allocations WHERE obligation_id = ? ORDER BY position',
-          [params.obligationId],
+          `SELECT * FROM payment_allocations WHERE obligation_id = ?${
+            recorded === undefined ? '' : ' AND position <= ?'
+          } ORDER BY position`,
+          recorded === undefined ? [params.obligationId] : [params.obligationId, recorded],
         );
         sendJsonWithETag(req, res, {
           ...obligationSource(query.asOf ?? today()).present(row),

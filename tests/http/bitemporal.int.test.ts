@@ -1,0 +1,133 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- answers are JSON read back as a client sees them */
+import { EVENT_EXAMPLES } from '../../src/domain/events/examples';
+import { onBothStores, usd } from './endpoints/api';
+
+jest.setTimeout(60_000);
+
+const TERMS = EVENT_EXAMPLES.AgreementSigned.terms;
+const A = TERMS.agreementId;
+
+/**
+ * Record time (`recordedAt`) and valid time (`asOf`) through the real service: the upfront fee
+ * of deal A falls due on 2004-10-31 and is paid on 2005-01-10.
+ */
+onBothStores('as of and as recorded', (api) => {
+  let signedAt: number;
+  let paidAt: number;
+  let upfrontId: string;
+
+  /** Each test has a fresh service: deal A signed, then its upfront fee paid. */
+  async function history(): Promise<void> {
+    const signed = await api.sign(TERMS);
+    signedAt = Number(signed.headers.get('x-position'));
+    await api.settled();
+    const [upfront] = await api.list(`/obligations?agreementId=${A}&kind=upfront-fee`);
+    upfrontId = upfront.obligationId;
+    const paid = await api.command(A, '/payments', {
+      amount: usd('1000000.00'),
+      receivedOn: '2005-01-10',
+      payerPartyId: 'biogen-idec',
+      payeePartyId: 'immunogen',
+      reference: 'FEDWIRE 20050110-000007',
+      intendedObligationIds: [upfrontId],
+    });
+    paidAt = Number(paid.headers.get('x-position'));
+    await api.settled();
+  }
+
+  const upfront = async (query: string): Promise<any> =>
+    (await api.expectStatus(200, 'GET', `/obligations/${upfrontId}?${query}`)).body;
+
+  it('recorded before the payment, the obligation is unpaid; after it, paid; today, paid', async () => {
+    await history();
+    expect(paidAt).toBeGreaterThan(signedAt);
+    expect(await upfront(`recordedAt=${paidAt - 1}`)).toMatchObject({
+      status: 'payable',
+      amountPaid: usd('0.00'),
+      openBalance: usd('1000000.00'),
+      payments: [],
+    });
+    expect(await upfront(`recordedAt=${paidAt}`)).toMatchObject({
+      status: 'paid',
+      amountPaid: usd('1000000.00'),
+      openBalance: usd('0.00'),
+    });
+    expect((await upfront('')).status).toBe('paid');
+    const listed = await api.list(`/obligations?agreementId=${A}&recordedAt=${paidAt - 1}`);
+    expect(listed.find((o) => o.obligationId === upfrontId)).toMatchObject({ status: 'payable' });
+  });
+
+  it('as of a date before the due date the unpaid obligation is not overdue; after it, overdue (asOf with recordedAt)', async () => {
+    await history();
+    expect(await upfront(`recordedAt=${paidAt - 1}&asOf=2004-10-30`)).toMatchObject({
+      overdue: false,
+      asOf: '2004-10-30',
+    });
+    expect(await upfront(`recordedAt=${paidAt - 1}&asOf=2004-12-01`)).toMatchObject({
+      overdue: true,
+    });
+    expect(await upfront(`recordedAt=${paidAt}&asOf=2004-12-01`)).toMatchObject({
+      overdue: false,
+    });
+    const overdue = await api.list(
+      `/obligations?status=overdue&asOf=2004-12-01&recordedAt=${paidAt - 1}`,
+    );
+    expect(overdue.map((o) => o.obligationId)).toContain(upfrontId);
+    expect(await api.list(`/obligations?status=overdue&asOf=2004-12-01`)).not.toContainEqual(
+      expect.objectContaining({ obligationId: upfrontId }),
+    );
+  });
+
+  it('recordedAt as an instant is the last position recorded at or before it', async () => {
+    await history();
+    const trail = await api.list(`/audit-trail?agreementId=${A}`);
+    const payment = trail.find((e) => e.type === 'PaymentReceived');
+    expect(await upfront(`recordedAt=${encodeURIComponent(payment.recordedAt)}`)).toMatchObject({
+      status: 'paid',
+    });
+    const before = new Date(Date.parse(trail[0].recordedAt) - 1).toISOString();
+    await api.expectStatus(404, 'GET', `/obligations/${upfrontId}?recordedAt=${before}`);
+    await api.expectStatus(422, 'GET', `/obligations?recordedAt=yesterday`);
+  });
+
+  it('agreements as recorded: the summary before and after the payment, nothing before the signing', async () => {
+    await history();
+    const before = await api.expectStatus(200, 'GET', `/agreements/${A}?recordedAt=${paidAt - 1}`);
+    expect(before.body.summary.paid).toEqual(usd('0.00'));
+    expect(before.body.terms).toEqual(expect.objectContaining({ agreementId: A }));
+    const after = await api.expectStatus(200, 'GET', `/agreements/${A}?recordedAt=${paidAt}`);
+    expect(after.body.summary.paid).toEqual(usd('1000000.00'));
+    expect(after.body.version).toBeGreaterThan(before.body.version);
+    // The signing command appends the signature, then what it makes due: the same command's
+    // position; before the signature itself, nothing.
+    const [signature] = await api.list(`/audit-trail?agreementId=${A}&type=AgreementSigned`);
+    expect(signature.position).toBeLessThanOrEqual(signedAt);
+    await api.expectStatus(404, 'GET', `/agreements/${A}?recordedAt=${signature.position - 1}`);
+    expect(await api.list(`/agreements?recordedAt=${signature.position - 1}`)).toEqual([]);
+    const signedOnly = await api.expectStatus(
+      200,
+      'GET',
+      `/agreements/${A}?recordedAt=${signature.position}`,
+    );
+    expect(signedOnly.body.version).toBe(1);
+    expect((await api.list(`/agreements?recordedAt=${paidAt}`)).map((a) => a.agreementId)).toEqual([
+      A,
+    ]);
+  });
+
+  it('pages the versions recorded at a position one at a time, each obligation once', async () => {
+    await history();
+    const all = await api.list(`/obligations?recordedAt=${paidAt}`);
+    const ids: string[] = [];
+    let next: string | undefined = `/obligations?recordedAt=${paidAt}&limit=1`;
+    while (next !== undefined) {
+      const page = await api.expectStatus(200, 'GET', next);
+      ids.push(...page.body.items.map((o: any) => o.obligationId));
+      next = page.body.nextCursor
+        ? `/obligations?recordedAt=${paidAt}&limit=1&cursor=${page.body.nextCursor}`
+        : undefined;
+    }
+    expect(ids).toEqual(all.map((o) => o.obligationId));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
