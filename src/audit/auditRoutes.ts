@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { EventStore } from '../eventstore/eventStore';
 import { defineRoute, type AnyRoute } from '../http/api/route';
@@ -10,7 +11,7 @@ import { eventLeafEntry } from './eventLeaf';
 import { BundleUnavailableError, exportBundle } from './evidenceBundle';
 import { consistencyProof, inclusionPath, treeHead } from './merkleTree';
 import type { SigningKey } from './signingKey';
-import { verifyLog } from './verifyLog';
+import { VerificationJobs, VerificationRunningError } from './verificationJobs';
 
 const TAGS = ['Audit'];
 const READERS = ['auditor', 'admin'] as const;
@@ -60,6 +61,26 @@ const verifyReportSchema = z
   })
   .meta({ id: 'VerifyReport' });
 
+const verificationJobSchema = z
+  .object({
+    id: z.string(),
+    state: z
+      .enum(['running', 'completed', 'failed'])
+      .describe('completed: ran to its end (report.ok says whether the log is intact)'),
+    position: z.number().int().describe('The global position of the last event checked'),
+    head: z.number().int().nullable().describe('The head of the log when last asked'),
+    eventsChecked: z.number().int(),
+    eventsPerSecond: z.number(),
+    etaSeconds: z.number().nullable(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    report: verifyReportSchema.nullable(),
+    error: z.string().nullable().describe('Why it could not run to its end'),
+  })
+  .meta({ id: 'VerificationJob' });
+
+const VERIFICATIONS = '/audit/verifications';
+
 const size = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /**
@@ -72,8 +93,15 @@ export function auditRoutes(deps: {
   readStore: ReadStore;
   /** Null when the service has no signing key (README: Tamper evidence). */
   readonly signingKey: SigningKey | null;
+  readonly logger?: Logger;
 }): AnyRoute[] {
   const { store, readStore, signingKey } = deps;
+  const verifications = new VerificationJobs({
+    store,
+    readStore,
+    publicKeyPem: signingKey?.publicKeyPem ?? null,
+    ...(deps.logger !== undefined && { logger: deps.logger }),
+  });
   return [
     defineRoute({
       method: 'get',
@@ -295,26 +323,68 @@ export function auditRoutes(deps: {
       method: 'post',
       path: '/audit/verify',
       operationId: 'verifyLog',
-      summary: 'Verify the whole log against its hash chain and signed checkpoints',
+      summary: 'Start verifying the whole log against its hash chain and signed checkpoints',
       description:
-        'Reads every event from the event store, hashes it again, and compares with the stored hash chain and every signed checkpoint (signatures included); answers the first position that fails and why (changed, missing, inserted, reordered, ...). Takes as long as reading the log: for large logs, `npm run cli -- verify` shows progress.',
+        'Starts a job that reads every event from the event store, hashes it again, and compares with the stored hash chain and every signed checkpoint (signatures included); answers 202 at once with the job, which `Location` names (`/audit/verifications/{id}`): follow its position, head and rate there, and read its report (the first position that fails and why: changed, missing, inserted, reordered, ...) when it has completed. One at a time per process; jobs live in this process’s memory. `npm run cli -- verify` does the same synchronously.',
       tags: TAGS,
       access: [...READERS],
       responses: {
-        200: {
-          description: 'The report; `ok` false names the failure',
-          schema: verifyReportSchema,
+        202: {
+          description: 'Started; `Location` names the job',
+          schema: verificationJobSchema,
+          headers: { Location: 'The job: /audit/verifications/{id}' },
         },
         401: UNAUTHENTICATED,
         403: FORBIDDEN,
+        409: { description: 'A verification is running already; `Location` names it' },
       },
-      handler: async ({ res }) => {
-        const report = await verifyLog({
-          store,
-          readStore,
-          ...(signingKey !== null && { publicKeyPem: signingKey.publicKeyPem }),
-        });
-        res.setHeader('Cache-Control', 'no-store').json(report);
+      handler: ({ res }) => {
+        try {
+          const job = verifications.start();
+          res
+            .status(202)
+            .location(`${VERIFICATIONS}/${job.id}`)
+            .setHeader('Cache-Control', 'no-store')
+            .json(job);
+        } catch (error) {
+          if (!(error instanceof VerificationRunningError)) throw error;
+          throw new HttpProblemError(
+            {
+              type: problemType('verification-running'),
+              title: 'A verification is running already',
+              status: 409,
+              detail: `${error.message}; follow it at ${VERIFICATIONS}/${error.jobId}.`,
+              job: `${VERIFICATIONS}/${error.jobId}`,
+            },
+            { Location: `${VERIFICATIONS}/${error.jobId}` },
+          );
+        }
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${VERIFICATIONS}/:id`,
+      operationId: 'getVerification',
+      summary: 'Follow a verification of the log',
+      description:
+        'Where it stands (position and head, events checked, events per second, time left) and, once completed, its report: `report.ok` false names the first position that fails. `failed` means it could not run to its end (a store unreachable), not that the log is altered. Known only to the process that runs it, until it restarts.',
+      tags: TAGS,
+      access: [...READERS],
+      params: z.object({ id: z.string() }),
+      responses: {
+        200: { description: 'The job', schema: verificationJobSchema },
+        401: UNAUTHENTICATED,
+        403: FORBIDDEN,
+        404: { description: 'This process knows no such verification' },
+      },
+      handler: ({ params, res }) => {
+        const job = verifications.get(params.id);
+        if (job === undefined)
+          throw notFound(
+            'verification-not-found',
+            `This process knows no verification ${params.id}: jobs live in the memory of the process that runs them, until it restarts.`,
+          );
+        res.setHeader('Cache-Control', 'no-store').json(job);
       },
     }),
   ];

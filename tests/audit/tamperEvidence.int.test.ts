@@ -315,12 +315,48 @@ function tamperSuite(open: () => Promise<Target>): void {
     expect(
       verifyConsistency(5, head, consistency.proof, consistency.fromRoot, consistency.toRoot),
     ).toBe(true);
-    const verified = await fetch(`${service.baseUrl}/audit/verify`, {
-      method: 'POST',
+    expect(await verifyOverHttp(service)).toMatchObject({
+      state: 'completed',
+      position: head,
+      head,
+      eventsChecked: head,
+      report: { ok: true, eventsChecked: head },
+    });
+  });
+
+  it('verifies over HTTP as a job (202, Location, progress), which reports an edited event at its position', async () => {
+    await target.tamper([`UPDATE events SET data = '{"n":999}' WHERE global_position = 8`]);
+    const job = await verifyOverHttp(service);
+    expect(job).toMatchObject({
+      state: 'completed',
+      error: null,
+      report: { ok: false, failure: { kind: 'changed', position: 8 } },
+    });
+    expect(job.eventsPerSecond).toBeGreaterThanOrEqual(0);
+    const unknown = await fetch(`${service.baseUrl}/audit/verifications/nope`, {
       headers: { authorization: `Bearer ${service.adminKey}` },
     });
-    expect(await verified.json()).toMatchObject({ ok: true, eventsChecked: head });
+    expect(unknown.status).toBe(404);
   });
+}
+
+/** POST /audit/verify, then follows Location until the job has finished; answers the job. */
+async function verifyOverHttp(service: RunningService): Promise<Record<string, unknown>> {
+  const headers = { authorization: `Bearer ${service.adminKey}` };
+  const started = await fetch(`${service.baseUrl}/audit/verify`, { method: 'POST', headers });
+  expect(started.status).toBe(202);
+  const location = started.headers.get('location') ?? '';
+  const body = (await started.json()) as { id: string; state: string };
+  expect(location).toBe(`/audit/verifications/${body.id}`);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const job = (await (await fetch(`${service.baseUrl}${location}`, { headers })).json()) as {
+      state: string;
+    };
+    if (job.state !== 'running') return job;
+    if (Date.now() > deadline) throw new Error('the verification never finished');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 describe('tamper evidence on SQLite', () => tamperSuite(sqliteTarget));

@@ -63,7 +63,7 @@ export function serviceRoutes(deps: ServiceRoutesDeps): AnyRoute[] {
       deps.webhooks ??
       createWebhooks({ store, readStore, logger, ...(clock !== undefined && { clock }) })
     ).adminRoutes,
-    ...auditRoutes({ store, readStore, signingKey: deps.signingKey ?? null }),
+    ...auditRoutes({ store, readStore, signingKey: deps.signingKey ?? null, logger }),
     ...adminRoutes({
       workers,
       readModels: [first!, ...rest],
