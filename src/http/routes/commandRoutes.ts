@@ -24,7 +24,11 @@ import {
   obligationDisputeResolved,
   obligationWaived,
 } from '../../domain/events/corrections';
+import { periodField } from '../../domain/events/dateField';
+import { clauseIdField, productIdField, referenceField } from '../../domain/events/idFields';
 import { invoiceIssued, paymentReceived } from '../../domain/events/moneyMovement';
+import { moneyField } from '../../domain/events/moneyField';
+import { countryField } from '../../domain/events/placeFields';
 import { netSalesReported } from '../../domain/events/netSalesReported';
 import { netSalesRestated } from '../../domain/events/netSalesRestated';
 import { paymentNoticeGiven } from '../../domain/events/payability';
@@ -378,6 +382,35 @@ export function commandRoutes({ store, idempotency, clock }: CommandRoutesDeps):
           .optional(),
       }),
       toCommand: (body) => ({ type: 'AccrueLateInterest', ...(body as object) }),
+    }),
+    agreementCommand({
+      path: '/agreements/:agreementId/audit-findings',
+      operationId: 'recordAuditFindings',
+      summary:
+        'Record the findings of the licensor’s audit of the royalty reports: the shortfall with interest, and the audit’s cost when the underpayment exceeds the threshold',
+      tags: ['Royalties'],
+      body: z.strictObject({
+        auditReference: referenceField,
+        conductedOn: z.iso.date(),
+        auditedPeriod: periodField,
+        auditCost: moneyField,
+        findings: z
+          .array(
+            z.strictObject({
+              clauseId: clauseIdField,
+              period: periodField,
+              productId: productIdField,
+              country: countryField,
+              royaltyDue: moneyField,
+            }),
+          )
+          .min(1)
+          .max(10_000),
+        primeRates: z
+          .array(z.strictObject({ from: z.iso.date(), ratePercent: z.string() }))
+          .optional(),
+      }),
+      toCommand: (body) => ({ type: 'RecordAuditFindings', ...body }),
     }),
     defineRoute({
       method: 'post',
