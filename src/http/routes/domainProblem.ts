@@ -5,7 +5,7 @@ import { HttpProblemError, problemType } from '../problemDetails';
 /** Rules that say the thing named does not exist (yet). */
 const NOT_FOUND = new Set(['agreement-not-signed', 'unknown-obligation', 'unknown-entry']);
 /** Rules that say the stream's state conflicts with the request. */
-const CONFLICT = new Set(['already-signed', 'period-already-accrued', 'year-already-assessed']);
+const CONFLICT = new Set(['already-signed', 'period-already-accrued', 'audit-already-conducted']);
 
 /**
  * A DomainError as the client sees it: its stable code as the problem type, its detail, and each

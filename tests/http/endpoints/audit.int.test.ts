@@ -92,7 +92,7 @@ onBothStores('audit findings over REST', (api) => {
       A,
       '/audit-findings',
       findings({ auditReference: 'KPMG 16-002', conductedOn: '2016-10-01' }),
-      422,
+      409,
     );
     expect(second.body.type).toMatch(/audit-already-conducted$/);
   });
