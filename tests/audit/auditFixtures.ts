@@ -28,7 +28,14 @@ export async function agreementWithPayment(service: RunningService): Promise<voi
   });
   // The IND's milestone lands in the agreement's stream when its reactor runs: retry a stale ETag.
   for (let attempt = 0; ; attempt++) {
-    const current = await call('GET', `/agreements/${A}`);
+    // The read model may not show the agreement yet: wait for it as for a stale ETag.
+    const current = await fetch(`${service.baseUrl}/agreements/${A}`, {
+      headers: { authorization: `Bearer ${service.adminKey}` },
+    });
+    if (current.status === 404 && attempt < 100) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      continue;
+    }
     const response = await fetch(`${service.baseUrl}/agreements/${A}/payments`, {
       method: 'POST',
       headers: {
@@ -45,14 +52,22 @@ export async function agreementWithPayment(service: RunningService): Promise<voi
       }),
     });
     if (response.status === 200) break;
-    if (response.status !== 412 || attempt > 20)
+    if (response.status !== 412 || attempt > 100)
       throw new Error(`payment: ${response.status} ${await response.text()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const head = await service.stores.store.headPosition();
-  const deadline = Date.now() + 20_000;
-  while (((await latestCheckpoint(service.stores.readStore))?.treeSize ?? 0) < head) {
-    if (Date.now() > deadline) throw new Error('never signed the head');
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  // Quiet: every worker (the reactors too) has caught up, the head is still, and it is signed.
+  const { store, readStore } = service.stores;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const head = await store.headPosition();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (
+      service.workers.statuses().every((status) => status.position >= head) &&
+      ((await latestCheckpoint(readStore))?.treeSize ?? 0) >= head &&
+      (await store.headPosition()) === head
+    )
+      return;
+    if (Date.now() > deadline) throw new Error('the service never settled and signed its head');
   }
 }
