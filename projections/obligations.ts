@@ -3,6 +3,7 @@ import {
   amountDueOf,
   amountPaidOf,
   balanceOf,
+  type AppliedPayment,
   type Obligation,
 } from '../src/domain/agreement/obligation';
 import { payeeOf } from '../src/domain/agreement/payeeOf';
@@ -127,6 +128,25 @@ CREATE TABLE obligation_versions (
 );
 CREATE INDEX obligation_versions_by_position ON obligation_versions (created_position, recorded_from_position);
 CREATE INDEX obligation_versions_by_agreement ON obligation_versions (agreement_id, created_position);
+`;
+
+/**
+ * Valid time: each payment an obligation counts as paid, with the day it was paid, versioned in
+ * record time like the rows (a reversed application is closed at the reversal's position). What
+ * was paid as of a date D is the recorded amount paid less what was paid after D.
+ */
+const CREATE_OBLIGATION_PAYMENTS = `
+CREATE TABLE obligation_payments (
+  obligation_id TEXT NOT NULL,
+  applied_by_event_id TEXT NOT NULL,
+  payment_event_id TEXT NOT NULL,
+  paid_on TEXT NOT NULL,
+  amount_minor BIGINT NOT NULL,
+  recorded_from_position BIGINT NOT NULL,
+  recorded_until_position BIGINT,
+  PRIMARY KEY (obligation_id, applied_by_event_id, payment_event_id, recorded_from_position)
+);
+CREATE INDEX obligation_payments_by_obligation ON obligation_payments (obligation_id, paid_on);
 `;
 
 /** Where an obligation stands, as its events made it (overdue is derived when asked, from a date). */
@@ -295,7 +315,13 @@ export function obligationsProjection(store: EventStore): Projection {
   const states = new AgreementStates(store);
   return {
     name: 'obligations',
-    tables: ['agreements', 'obligations', 'agreement_versions', 'obligation_versions'],
+    tables: [
+      'agreements',
+      'obligations',
+      'agreement_versions',
+      'obligation_versions',
+      'obligation_payments',
+    ],
     // The cached agreement states belong to the rows a rebuild deletes: fold them again.
     reset: () => states.clear(),
     migrations: [
@@ -310,6 +336,12 @@ export function obligationsProjection(store: EventStore): Projection {
         name: 'agreement and obligation versions (record time)',
         sqlite: CREATE_VERSION_TABLES + SEED_VERSIONS,
         postgres: CREATE_VERSION_TABLES + SEED_VERSIONS,
+      },
+      {
+        version: 3,
+        name: 'the payments of each obligation with their paid-on dates (valid time)',
+        sqlite: CREATE_OBLIGATION_PAYMENTS,
+        postgres: CREATE_OBLIGATION_PAYMENTS,
       },
     ],
     async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
@@ -351,7 +383,7 @@ export function obligationsProjection(store: EventStore): Projection {
             if (everyObligation || before.obligations.get(id) !== obligation)
               entry.obligationPositions.set(id, event.globalPosition);
           }
-          await writeAgreement(tx, entry);
+          await writeAgreement(tx, entry, before);
         }
       } catch (error) {
         states.clear();
@@ -361,7 +393,11 @@ export function obligationsProjection(store: EventStore): Projection {
   };
 }
 
-async function writeAgreement(tx: SqlExecutor, entry: Touched): Promise<void> {
+async function writeAgreement(
+  tx: SqlExecutor,
+  entry: Touched,
+  before: AgreementState,
+): Promise<void> {
   const { state, agreementId } = entry;
   const signed = state.termsHistory[0];
   if (signed === undefined) return;
@@ -406,6 +442,7 @@ async function writeAgreement(tx: SqlExecutor, entry: Touched): Promise<void> {
       OBLIGATION_COLUMNS.map((c) => row[c]),
     );
     await recordVersion(tx, 'obligation', obligationId, changedAt);
+    await recordPayments(tx, before.obligations.get(obligationId), obligation, changedAt);
   }
   const row: Record<(typeof AGREEMENT_COLUMNS)[number], SqlParameter> = {
     agreement_id: agreementId,
@@ -471,4 +508,55 @@ async function recordVersion(
       `SELECT ${columns}, ? FROM ${kind}s WHERE ${kind}_id = ?`,
     [position, id],
   );
+}
+
+const paymentKey = (payment: AppliedPayment): string =>
+  JSON.stringify([
+    payment.appliedByEventId,
+    payment.paymentEventId,
+    payment.paidOn,
+    payment.amount.amountMinor.toString(),
+  ]);
+
+/** Closes the payments an event took off an obligation and records those it added. */
+async function recordPayments(
+  tx: SqlExecutor,
+  before: Obligation | undefined,
+  after: Obligation,
+  position: number,
+): Promise<void> {
+  if (before?.payments === after.payments) return;
+  const was = new Map((before?.payments ?? []).map((p) => [paymentKey(p), p]));
+  const is = new Map(after.payments.map((p) => [paymentKey(p), p]));
+  for (const [key, payment] of was) {
+    if (is.has(key)) continue;
+    await tx.execute(
+      'UPDATE obligation_payments SET recorded_until_position = ? WHERE obligation_id = ? ' +
+        'AND applied_by_event_id = ? AND payment_event_id = ? AND paid_on = ? AND amount_minor = ? ' +
+        'AND recorded_until_position IS NULL',
+      [
+        position,
+        after.obligationId,
+        payment.appliedByEventId,
+        payment.paymentEventId,
+        payment.paidOn,
+        minorOf(payment.amount),
+      ],
+    );
+  }
+  for (const [key, payment] of is) {
+    if (was.has(key)) continue;
+    await tx.execute(
+      'INSERT INTO obligation_payments (obligation_id, applied_by_event_id, payment_event_id, ' +
+        'paid_on, amount_minor, recorded_from_position) VALUES (?, ?, ?, ?, ?, ?)',
+      [
+        after.obligationId,
+        payment.appliedByEventId,
+        payment.paymentEventId,
+        payment.paidOn,
+        minorOf(payment.amount),
+        position,
+      ],
+    );
+  }
 }

@@ -66,16 +66,54 @@ onBothStores('as of and as recorded', (api) => {
     expect(await upfront(`recordedAt=${paidAt - 1}&asOf=2004-12-01`)).toMatchObject({
       overdue: true,
     });
+    // Recorded after the payment, but as of a date before it was paid: still overdue then.
     expect(await upfront(`recordedAt=${paidAt}&asOf=2004-12-01`)).toMatchObject({
+      overdue: true,
+    });
+    expect(await upfront(`recordedAt=${paidAt}&asOf=2005-01-10`)).toMatchObject({
       overdue: false,
+      status: 'paid',
     });
     const overdue = await api.list(
       `/obligations?status=overdue&asOf=2004-12-01&recordedAt=${paidAt - 1}`,
     );
     expect(overdue.map((o) => o.obligationId)).toContain(upfrontId);
-    expect(await api.list(`/obligations?status=overdue&asOf=2004-12-01`)).not.toContainEqual(
+    expect(await api.list(`/obligations?status=overdue&asOf=2005-01-10`)).not.toContainEqual(
       expect.objectContaining({ obligationId: upfrontId }),
     );
+  });
+
+  it('as of a date, only what had arisen, paid by payments made on or before it', async () => {
+    await history();
+    expect(await upfront('asOf=2005-01-09')).toMatchObject({
+      status: 'payable',
+      amountPaid: usd('0.00'),
+      openBalance: usd('1000000.00'),
+      overdue: true,
+    });
+    expect(await upfront('asOf=2005-01-10')).toMatchObject({
+      status: 'paid',
+      amountPaid: usd('1000000.00'),
+      openBalance: usd('0.00'),
+      overdue: false,
+    });
+    const overdue = await api.list('/obligations?status=overdue&asOf=2005-01-09');
+    expect(overdue.map((o) => o.obligationId)).toContain(upfrontId);
+    const open = await api.list('/obligations?status=open&asOf=2005-01-09');
+    expect(open.map((o) => o.obligationId)).toContain(upfrontId);
+    // Before the agreement was signed nothing had arisen.
+    expect(await api.list(`/obligations?agreementId=${A}&asOf=2004-09-30`)).toEqual([]);
+    await api.expectStatus(404, 'GET', `/obligations/${upfrontId}?asOf=2004-09-30`);
+    const exported = await api.expectStatus(
+      200,
+      'GET',
+      `/obligations/export?format=ndjson&agreementId=${A}&asOf=2005-01-09`,
+    );
+    const rows = exported.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(rows.find((o) => o.obligationId === upfrontId)).toMatchObject({ status: 'payable' });
   });
 
   it('recordedAt as an instant is the last position recorded at or before it', async () => {

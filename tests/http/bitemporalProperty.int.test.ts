@@ -14,6 +14,7 @@ import { httpClient, writeHistory } from '../workers/rebuildHistory';
 
 jest.setTimeout(300_000);
 
+const PAYMENT_KEY = 'obligation_id, applied_by_event_id, payment_event_id, recorded_from_position';
 const RECORDED = ['recorded_from_position', 'recorded_until_position'];
 const withoutRecordTime = (rows: Record<string, unknown>[]) =>
   rows.map((row) =>
@@ -82,6 +83,9 @@ function propertySuite(openStores: () => Promise<Stores>, runs: number): void {
       obligations: await spare.query<Record<string, unknown>>(
         'SELECT * FROM obligations ORDER BY obligation_id',
       ),
+      payments: await spare.query<Record<string, unknown>>(
+        `SELECT * FROM obligation_payments WHERE recorded_until_position IS NULL ORDER BY ${PAYMENT_KEY}`,
+      ),
     };
   }
 
@@ -99,11 +103,23 @@ function propertySuite(openStores: () => Promise<Stores>, runs: number): void {
             obligations: withoutRecordTime(
               await recordedAt('obligation', 'obligation_id', position),
             ),
+            payments: await stores.readStore.query<Record<string, unknown>>(
+              'SELECT obligation_id, applied_by_event_id, payment_event_id, paid_on, amount_minor, ' +
+                'recorded_from_position, NULL AS recorded_until_position FROM obligation_payments ' +
+                'WHERE recorded_from_position <= ? AND (recorded_until_position IS NULL OR ' +
+                `recorded_until_position > ?) ORDER BY ${PAYMENT_KEY}`,
+              [position, position],
+            ),
           }).toEqual(live);
         },
       ),
       { numRuns: runs },
     );
+    // The history paid obligations.
+    const [paid] = await stores.readStore.query<{ n: number | string }>(
+      'SELECT COUNT(*) AS n FROM obligation_payments',
+    );
+    expect(Number(paid!.n)).toBeGreaterThan(0);
     // The whole log: the versions current now are the live rows.
     expect(withoutRecordTime(await recordedAt('obligation', 'obligation_id', head))).toEqual(
       await stores.readStore.query('SELECT * FROM obligations ORDER BY obligation_id'),

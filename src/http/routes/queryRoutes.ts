@@ -67,6 +67,47 @@ async function recordedPosition(
   return position;
 }
 
+/** Record time as SQL over a table alias: its versions current at `position`, or now. */
+const recordedSql = (alias: string, position: number | undefined): string =>
+  position === undefined
+    ? `${alias}.recorded_until_position IS NULL`
+    : `${alias}.recorded_from_position <= ${position} AND ` +
+      `(${alias}.recorded_until_position IS NULL OR ${alias}.recorded_until_position > ${position})`;
+
+/**
+ * The obligations as of business date `asOf`, as recorded at `position` (now when undefined): a
+ * derived table with the columns of `obligations`, holding only the obligations arisen on or
+ * before the date, with what was paid after the date taken off the amount paid (so the open
+ * balance and the status are the date's). The date and the position are validated (an ISO date,
+ * an integer) before they are written into the SQL.
+ */
+function obligationsAsOf(asOf: string, position: number | undefined): string {
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(asOf) ||
+    (position !== undefined && !Number.isSafeInteger(position))
+  )
+    throw new Error(`not a date and a position: ${asOf}, ${position}`);
+  const paidAfter =
+    'COALESCE((SELECT SUM(p.amount_minor) FROM obligation_payments p ' +
+    `WHERE p.obligation_id = o.obligation_id AND p.paid_on > '${asOf}' AND ${recordedSql('p', position)}), 0)`;
+  const table = position === undefined ? 'obligations' : 'obligation_versions';
+  const inner =
+    `SELECT o.*, CAST(o.amount_paid_minor - ${paidAfter} AS BIGINT) AS paid_as_of_minor FROM ${table} o` +
+    (position === undefined ? '' : ` WHERE ${recordedSql('o', position)}`);
+  const kept = OBLIGATION_ROW_COLUMNS.filter(
+    (c) => !['amount_paid_minor', 'open_minor', 'status'].includes(c),
+  ).map((c) => `i.${c}`);
+  return (
+    `(SELECT ${kept.join(', ')}, i.paid_as_of_minor AS amount_paid_minor, ` +
+    'i.amount_due_minor - i.paid_as_of_minor AS open_minor, ' +
+    "CASE WHEN i.status NOT IN ('payable', 'partially-paid', 'paid') THEN i.status " +
+    'WHEN i.amount_due_minor - i.paid_as_of_minor <= 0 THEN i.status ' +
+    "WHEN i.paid_as_of_minor > 0 THEN 'partially-paid' " +
+    "WHEN i.due_on IS NULL THEN 'accrued' ELSE 'payable' END AS status " +
+    `FROM (${inner}) i WHERE i.arises_on <= '${asOf}') obligations_as_of`
+  );
+}
+
 /** The versions of a row current at record position `position`. */
 const recordedAtCondition = (position: number): Condition =>
   condition(
@@ -74,6 +115,27 @@ const recordedAtCondition = (position: number): Condition =>
     position,
     position,
   );
+
+/** The obligations as of a date, as recorded at `recordedAt` (now when undefined). */
+async function obligationsAt(
+  readStore: ReadStore,
+  asOf: string,
+  recordedAt: number | string | undefined,
+): Promise<{
+  source: ListSource<ObligationRow>;
+  conditions: Condition[];
+  position: number | undefined;
+}> {
+  const position =
+    recordedAt === undefined
+      ? undefined
+      : await recordedPosition(readStore, recordedAt, 'obligations');
+  return {
+    source: { ...obligationSource(asOf), table: obligationsAsOf(asOf, position) },
+    conditions: [],
+    position,
+  };
+}
 
 /** The live table, or its versions as recorded at a position, with the condition selecting them. */
 async function recordTime<Row>(
@@ -156,6 +218,31 @@ interface ObligationRow {
   payee_party_id: string | null;
   created_position: number;
 }
+
+const OBLIGATION_ROW_COLUMNS = [
+  'obligation_id',
+  'agreement_id',
+  'kind',
+  'clause_id',
+  'terms_event_id',
+  'triggering_event_id',
+  'charged_on_obligation_id',
+  'currency',
+  'amount_minor',
+  'adjustments_minor',
+  'waived_minor',
+  'amount_due_minor',
+  'amount_paid_minor',
+  'open_minor',
+  'disputed_minor',
+  'arises_on',
+  'due_on',
+  'status',
+  'payer_party_id',
+  'payee_party_id',
+  'created_position',
+  'updated_position',
+] as const;
 
 /** Overdue is derived, never stored: open, not disputed, and due before the as-of date. */
 const isOverdue = (row: ObligationRow, asOf: string): boolean =>
@@ -622,11 +709,7 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       handler: async ({ query, req, res }) => {
         await awaitProjection(readStore, 'obligations', query.waitFor);
         const asOf = query.asOf ?? today();
-        const { source, conditions } = await recordTime(
-          readStore,
-          obligationSource(asOf),
-          query.recordedAt,
-        );
+        const { source, conditions } = await obligationsAt(readStore, asOf, query.recordedAt);
         await sendPage(
           req,
           res,
@@ -649,11 +732,7 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       handler: async ({ query, res }) => {
         await awaitProjection(readStore, 'obligations', query.waitFor);
         const asOf = query.asOf ?? today();
-        const { source, conditions } = await recordTime(
-          readStore,
-          obligationSource(asOf),
-          query.recordedAt,
-        );
+        const { source, conditions } = await obligationsAt(readStore, asOf, query.recordedAt);
         await sendExport(
           res,
           readStore,
@@ -691,9 +770,9 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       handler: async ({ params, query, req, res }) => {
         await awaitProjection(readStore, 'obligations', query.waitFor);
         await awaitProjection(readStore, 'payments', query.waitFor);
-        const { source, conditions } = await recordTime(
+        const { source, conditions, position } = await obligationsAt(
           readStore,
-          obligationSource(query.asOf ?? today()),
+          query.asOf ?? today(),
           query.recordedAt,
         );
         const where = [condition('obligation_id = ?', params.obligationId), ...conditions];
@@ -703,7 +782,7 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
         );
         if (row === undefined) throw notFound(`obligation ${params.obligationId}`);
         // Recorded at a position: the allocations recorded by then (their `reversed` is today's).
-        const recorded = conditions.length > 0 ? Number(conditions[0]!.parameters[0]) : undefined;
+        const recorded = position;
         const allocations = await readStore.query<AllocationRow>(
           `SELECT * FROM payment_allocations WHERE obligation_id = ?${
             recorded === undefined ? '' : ' AND position <= ?'

@@ -222,8 +222,14 @@ onBothStores('queries over REST', (api) => {
       'B royalty 2015-01-01',
       'B upfront-fee',
     ]);
+    // As of 2008 the 2015 royalty had not arisen: it is not listed (valid time).
     const flagged = await api.list(`/obligations?agreementId=${B}&asOf=2008-03-31`);
     expect(flagged.map((o: any) => [names.get(o.obligationId), o.overdue]).sort()).toEqual([
+      ['B milestone', true],
+      ['B upfront-fee', true],
+    ]);
+    const later = await api.list(`/obligations?agreementId=${B}&asOf=2015-01-02`);
+    expect(later.map((o: any) => [names.get(o.obligationId), o.overdue]).sort()).toEqual([
       ['B milestone', true],
       ['B royalty 2015-01-01', false],
       ['B upfront-fee', true],
