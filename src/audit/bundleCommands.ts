@@ -60,6 +60,7 @@ export const exportBundleCommand: CliCommand = {
  */
 export const verifyBundleCommand: CliCommand = {
   usage: ['verify-bundle <file> [--public-key <file>]'],
+  offline: true,
   run: (args, context) => {
     let parsed: { values: { 'public-key'?: string | undefined }; positionals: string[] };
     try {
