@@ -41,6 +41,15 @@ CREATE INDEX allocations_by_payment ON payment_allocations (payment_event_id, po
 CREATE INDEX allocations_by_obligation ON payment_allocations (obligation_id, position);
 `;
 
+/**
+ * Rows are only ever appended at their event's position; a reversal marks them reversed and
+ * records its own position, so what was known at any position is a filter, never a version.
+ */
+const REVERSED_POSITION = `
+ALTER TABLE payments ADD COLUMN reversed_position BIGINT;
+ALTER TABLE payment_allocations ADD COLUMN reversed_position BIGINT;
+`;
+
 const minor = (json: MoneyJson): number => minorOf(parseMoney(json));
 
 /**
@@ -51,7 +60,15 @@ const minor = (json: MoneyJson): number => minorOf(parseMoney(json));
 export const paymentsProjection: Projection = {
   name: 'payments',
   tables: ['payments', 'payment_allocations'],
-  migrations: [{ version: 1, name: 'payments', sqlite: CREATE_TABLES, postgres: CREATE_TABLES }],
+  migrations: [
+    { version: 1, name: 'payments', sqlite: CREATE_TABLES, postgres: CREATE_TABLES },
+    {
+      version: 2,
+      name: 'the position of a reversal (record time)',
+      sqlite: REVERSED_POSITION,
+      postgres: REVERSED_POSITION,
+    },
+  ],
   async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
     for (const event of events) {
       const agreementId = agreementIdOfStream(event.streamId);
@@ -121,17 +138,20 @@ async function applyEvent(tx: SqlExecutor, agreementId: string, event: RecordedE
     case 'EntryReversed': {
       const reversedId = data.reversedEventId as string;
       if (data.reversedEventType === 'PaymentReceived') {
-        await tx.execute('UPDATE payments SET reversed = 1 WHERE payment_event_id = ?', [
-          reversedId,
-        ]);
+        await tx.execute(
+          'UPDATE payments SET reversed = 1, reversed_position = COALESCE(reversed_position, ?) ' +
+            'WHERE payment_event_id = ?',
+          [event.globalPosition, reversedId],
+        );
       } else if (data.reversedEventType === 'PaymentApplied') {
         const rows = await tx.query<{ payment_event_id: string | null; amount_minor: number }>(
           'SELECT payment_event_id, amount_minor FROM payment_allocations WHERE applied_by_event_id = ? AND reversed = 0',
           [reversedId],
         );
         await tx.execute(
-          'UPDATE payment_allocations SET reversed = 1 WHERE applied_by_event_id = ?',
-          [reversedId],
+          'UPDATE payment_allocations SET reversed = 1, ' +
+            'reversed_position = COALESCE(reversed_position, ?) WHERE applied_by_event_id = ?',
+          [event.globalPosition, reversedId],
         );
         for (const row of rows)
           if (row.payment_event_id !== null)

@@ -47,6 +47,13 @@ export const royaltyStatementsProjection: Projection = {
       sqlite: CREATE_TABLES,
       postgres: CREATE_TABLES,
     },
+    {
+      // Lines are only appended; a reversal records its position: record time is a filter.
+      version: 2,
+      name: 'the position of a reversal (record time)',
+      sqlite: 'ALTER TABLE royalty_statement_lines ADD COLUMN reversed_position BIGINT;',
+      postgres: 'ALTER TABLE royalty_statement_lines ADD COLUMN reversed_position BIGINT;',
+    },
   ],
   async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
     for (const event of events) {
@@ -82,9 +89,11 @@ export const royaltyStatementsProjection: Projection = {
           ],
         );
       } else if (event.type === 'EntryReversed' && data.reversedEventType === 'RoyaltyAccrued') {
-        await tx.execute('UPDATE royalty_statement_lines SET reversed = 1 WHERE event_id = ?', [
-          data.reversedEventId as string,
-        ]);
+        await tx.execute(
+          'UPDATE royalty_statement_lines SET reversed = 1, ' +
+            'reversed_position = COALESCE(reversed_position, ?) WHERE event_id = ?',
+          [event.globalPosition, data.reversedEventId as string],
+        );
       }
     }
   },

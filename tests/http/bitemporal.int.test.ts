@@ -116,6 +116,92 @@ onBothStores('as of and as recorded', (api) => {
     expect(rows.find((o) => o.obligationId === upfrontId)).toMatchObject({ status: 'payable' });
   });
 
+  it('payments, royalty lines and the audit trail as recorded and as of a date', async () => {
+    await history();
+    const trail = await api.list(`/audit-trail?agreementId=${A}`);
+    const received = trail.find((e) => e.type === 'PaymentReceived');
+    const applied = trail.find((e) => e.type === 'PaymentApplied');
+    expect(await api.list(`/payments?recordedAt=${received.position - 1}`)).toEqual([]);
+    await api.expectStatus(
+      404,
+      'GET',
+      `/payments/${received.eventId}?recordedAt=${received.position - 1}`,
+    );
+    if (applied.position > received.position) {
+      const unapplied = await api.expectStatus(
+        200,
+        'GET',
+        `/payments/${received.eventId}?recordedAt=${applied.position - 1}`,
+      );
+      expect(unapplied.body).toMatchObject({ applied: usd('0.00'), settled: [] });
+    }
+    const [payment] = await api.list(`/payments?recordedAt=${applied.position}`);
+    expect(payment).toMatchObject({
+      paymentEventId: received.eventId,
+      applied: usd('1000000.00'),
+      settled: [expect.objectContaining({ obligationId: upfrontId, reversed: false })],
+    });
+    expect(await api.list('/payments?asOf=2005-01-09')).toEqual([]);
+    expect(await api.list('/payments?asOf=2005-01-10')).toHaveLength(1);
+    const exported = await api.expectStatus(
+      200,
+      'GET',
+      `/payments/export?format=ndjson&recordedAt=${received.position - 1}`,
+    );
+    expect(exported.text.trim()).toBe('');
+    const early = await api.list(`/audit-trail?recordedAt=${signedAt}`);
+    expect(early.length).toBeGreaterThan(0);
+    expect(early.every((e) => e.position <= signedAt)).toBe(true);
+    expect(await api.list(`/royalty-statements?recordedAt=${paidAt}`)).toEqual([]);
+  });
+
+  it('a reversed application: as recorded before the reversal, paid and not reversed; after, unpaid', async () => {
+    await history();
+    const [applied] = await api.list(`/audit-trail?agreementId=${A}&type=PaymentApplied`);
+    const [received] = await api.list(`/audit-trail?agreementId=${A}&type=PaymentReceived`);
+    const reversal = await api.command(A, '/reversals', {
+      reversedEventId: applied.eventId,
+      reason: 'Applied to the wrong obligation',
+    });
+    const reversedAt = Number(reversal.headers.get('x-position'));
+    await api.settled();
+    expect(await upfront('')).toMatchObject({
+      status: 'payable',
+      payments: [expect.objectContaining({ reversed: true })],
+    });
+    expect(await upfront('asOf=2005-02-01')).toMatchObject({ status: 'payable', overdue: true });
+    expect(await upfront(`recordedAt=${reversedAt - 1}`)).toMatchObject({
+      status: 'paid',
+      payments: [expect.objectContaining({ reversed: false })],
+    });
+    expect(await upfront(`recordedAt=${reversedAt - 1}&asOf=2005-02-01`)).toMatchObject({
+      status: 'paid',
+      overdue: false,
+    });
+    expect(await upfront(`recordedAt=${reversedAt - 1}&asOf=2005-01-09`)).toMatchObject({
+      status: 'payable',
+      overdue: true,
+    });
+    const before = await api.expectStatus(
+      200,
+      'GET',
+      `/payments/${received.eventId}?recordedAt=${reversedAt - 1}`,
+    );
+    expect(before.body).toMatchObject({
+      applied: usd('1000000.00'),
+      settled: [expect.objectContaining({ reversed: false })],
+    });
+    const after = await api.expectStatus(
+      200,
+      'GET',
+      `/payments/${received.eventId}?recordedAt=${reversedAt}`,
+    );
+    expect(after.body).toMatchObject({
+      applied: usd('0.00'),
+      settled: [expect.objectContaining({ reversed: true })],
+    });
+  });
+
   it('recordedAt as an instant is the last position recorded at or before it', async () => {
     await history();
     const trail = await api.list(`/audit-trail?agreementId=${A}`);

@@ -1,5 +1,8 @@
 import fc from 'fast-check';
 import { obligationsProjection } from '../../projections/obligations';
+import { paymentsProjection } from '../../projections/payments';
+import { royaltyStatementsProjection } from '../../projections/royaltyStatements';
+import { allocationsAt, paymentsAt, royaltyLinesAt } from '../../src/http/routes/queryRoutes';
 import type { ReadStore } from '../../src/readstore/readStore';
 import { readCheckpoint } from '../../src/workers/checkpoints';
 import { describeWithPostgres } from '../support/postgresTarget';
@@ -15,7 +18,12 @@ import { httpClient, writeHistory } from '../workers/rebuildHistory';
 jest.setTimeout(300_000);
 
 const PAYMENT_KEY = 'obligation_id, applied_by_event_id, payment_event_id, recorded_from_position';
-const RECORDED = ['recorded_from_position', 'recorded_until_position'];
+const RECORDED = ['recorded_from_position', 'recorded_until_position', 'reversed_position'];
+const APPEND_ONLY = [
+  ['payments', 'payment_event_id', paymentsAt],
+  ['payment_allocations', 'applied_by_event_id, obligation_id', allocationsAt],
+  ['royalty_statement_lines', 'event_id', royaltyLinesAt],
+] as const;
 const withoutRecordTime = (rows: Record<string, unknown>[]) =>
   rows.map((row) =>
     Object.fromEntries(Object.entries(row).filter(([column]) => !RECORDED.includes(column))),
@@ -62,20 +70,39 @@ function propertySuite(openStores: () => Promise<Stores>, runs: number): void {
       [position, position],
     );
 
+  async function recordedAppendOnly(position: number) {
+    const tables: Record<string, Record<string, unknown>[]> = {};
+    for (const [table, key, at] of APPEND_ONLY)
+      tables[table] = await stores.readStore.query<Record<string, unknown>>(
+        `SELECT * FROM ${at(position)} ORDER BY ${key}`,
+      );
+    return tables;
+  }
+
   async function liveAfter(spare: ReadStore, position: number, batches: number[]) {
-    const projection = obligationsProjection(stores.store);
-    await spare.migrate(projection.name, projection.migrations);
-    for (const table of projection.tables ?? []) await spare.execute(`DELETE FROM ${table}`);
     const events = await stores.store.readAll({ after: 0, maxCount: position });
-    let at = 0;
-    let i = 0;
-    while (at < events.length) {
-      const size = batches[i % batches.length]!;
-      const batch = events.slice(at, at + size);
-      await spare.transaction((tx) => projection.apply(tx, batch));
-      at += size;
-      i += 1;
+    for (const projection of [
+      obligationsProjection(stores.store),
+      paymentsProjection,
+      royaltyStatementsProjection,
+    ]) {
+      await spare.migrate(projection.name, projection.migrations);
+      for (const table of projection.tables ?? []) await spare.execute(`DELETE FROM ${table}`);
+      let at = 0;
+      let i = 0;
+      while (at < events.length) {
+        const size = batches[i % batches.length]!;
+        const batch = events.slice(at, at + size);
+        await spare.transaction((tx) => projection.apply(tx, batch));
+        at += size;
+        i += 1;
+      }
     }
+    const appendOnly: Record<string, Record<string, unknown>[]> = {};
+    for (const [table, key] of APPEND_ONLY)
+      appendOnly[table] = withoutRecordTime(
+        await spare.query<Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY ${key}`),
+      );
     return {
       agreements: await spare.query<Record<string, unknown>>(
         'SELECT * FROM agreements ORDER BY agreement_id',
@@ -86,6 +113,7 @@ function propertySuite(openStores: () => Promise<Stores>, runs: number): void {
       payments: await spare.query<Record<string, unknown>>(
         `SELECT * FROM obligation_payments WHERE recorded_until_position IS NULL ORDER BY ${PAYMENT_KEY}`,
       ),
+      ...appendOnly,
     };
   }
 
@@ -110,6 +138,7 @@ function propertySuite(openStores: () => Promise<Stores>, runs: number): void {
                 `recorded_until_position > ?) ORDER BY ${PAYMENT_KEY}`,
               [position, position],
             ),
+            ...(await recordedAppendOnly(position)),
           }).toEqual(live);
         },
       ),

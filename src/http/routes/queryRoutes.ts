@@ -67,6 +67,14 @@ async function recordedPosition(
   return position;
 }
 
+/** `recordedAt` as a position, once the projection has applied it; undefined for now. */
+const positionOf = async (
+  readStore: ReadStore,
+  recordedAt: number | string | undefined,
+  projection: string,
+): Promise<number | undefined> =>
+  recordedAt === undefined ? undefined : recordedPosition(readStore, recordedAt, projection);
+
 /** Record time as SQL over a table alias: its versions current at `position`, or now. */
 const recordedSql = (alias: string, position: number | undefined): string =>
   position === undefined
@@ -396,6 +404,63 @@ interface AllocationRow {
   reversed: number;
 }
 
+/**
+ * Record time over an append-only table (`position` its event's, `reversed_position` its
+ * reversal's): the rows recorded by `position`, reversed only if the reversal was too.
+ */
+const reversedAt = (alias: string, position: number): string =>
+  `CASE WHEN ${alias}.reversed = 1 AND (${alias}.reversed_position IS NULL OR ` +
+  `${alias}.reversed_position <= ${position}) THEN 1 ELSE 0 END`;
+
+const checkedPosition = (position: number): number => {
+  if (!Number.isSafeInteger(position)) throw new Error(`not a position: ${position}`);
+  return position;
+};
+
+/** The payment allocations as recorded at `position` (now when undefined). */
+export const allocationsAt = (position: number | undefined): string =>
+  position === undefined
+    ? 'payment_allocations'
+    : `(SELECT a.applied_by_event_id, a.obligation_id, a.agreement_id, a.payment_event_id, ` +
+      `a.credit_obligation_id, a.currency, a.amount_minor, a.applied_on, ` +
+      `${reversedAt('a', checkedPosition(position))} AS reversed, a.position ` +
+      `FROM payment_allocations a WHERE a.position <= ${position}) allocations_at`;
+
+/** The payments as recorded at `position`: applied is what the allocations recorded by then add to. */
+export const paymentsAt = (position: number | undefined): string =>
+  position === undefined
+    ? 'payments'
+    : `(SELECT p.payment_event_id, p.agreement_id, p.payer_party_id, p.payee_party_id, ` +
+      `p.currency, p.amount_minor, CAST(COALESCE((SELECT SUM(allocations_at.amount_minor) FROM ${allocationsAt(position)} ` +
+      `WHERE allocations_at.payment_event_id = p.payment_event_id AND allocations_at.reversed = 0), 0) AS BIGINT) ` +
+      `AS applied_minor, p.received_on, p.reference, ${reversedAt('p', checkedPosition(position))} AS reversed, ` +
+      `p.position FROM payments p WHERE p.position <= ${position}) payments_at`;
+
+/** The royalty statement lines as recorded at `position`. */
+export const royaltyLinesAt = (position: number | undefined): string =>
+  position === undefined
+    ? 'royalty_statement_lines'
+    : `(SELECT r.event_id, r.agreement_id, r.clause_id, r.product_id, r.country, r.period_from, ` +
+      `r.period_to, r.currency, r.royalty_minor, r.previously_accrued_minor, r.amount_minor, ` +
+      `r.due_on, r.caused_by_event_id, r.computation, ${reversedAt('r', checkedPosition(position))} ` +
+      `AS reversed, r.position FROM royalty_statement_lines r WHERE r.position <= ${position}) lines_at`;
+
+const paymentSourceAt = (position: number | undefined): ListSource<PaymentRow> => ({
+  ...paymentSource,
+  table: paymentsAt(position),
+  enrich: async (readStore, rows) => {
+    if (rows.length === 0) return rows;
+    const allocations = await readStore.query<AllocationRow>(
+      `SELECT * FROM ${allocationsAt(position)} WHERE payment_event_id IN (${rows.map(() => '?').join(', ')}) ORDER BY position`,
+      rows.map((row) => row.payment_event_id),
+    );
+    return rows.map((row) => ({
+      ...row,
+      settled: allocations.filter((a) => a.payment_event_id === row.payment_event_id),
+    }));
+  },
+});
+
 const paymentSource: ListSource<PaymentRow> = {
   table: 'payments',
   positionColumn: 'position',
@@ -430,8 +495,12 @@ const paymentFilters = {
   party: idSchema.optional().describe('payer or payee party id'),
   receivedOnOrAfter: dateSchema.optional(),
   receivedBefore: dateSchema.optional(),
+  asOf: dateSchema.optional().describe('valid time: only payments received on or before this date'),
+  recordedAt: recordedAtSchema,
 };
-type PaymentFilters = { [K in keyof typeof paymentFilters]?: string | undefined };
+type PaymentFilters = {
+  [K in Exclude<keyof typeof paymentFilters, 'recordedAt'>]?: string | undefined;
+};
 
 function paymentConditions(query: PaymentFilters): Condition[] {
   const conditions: Condition[] = [];
@@ -443,6 +512,7 @@ function paymentConditions(query: PaymentFilters): Condition[] {
   if (query.receivedOnOrAfter)
     conditions.push(condition('received_on >= ?', query.receivedOnOrAfter));
   if (query.receivedBefore) conditions.push(condition('received_on < ?', query.receivedBefore));
+  if (query.asOf) conditions.push(condition('received_on <= ?', query.asOf));
   return conditions;
 }
 
@@ -508,8 +578,14 @@ const royaltyFilters = {
   country: z.string().length(2).optional(),
   periodFrom: dateSchema.optional().describe('periods starting on or after this date'),
   periodTo: dateSchema.optional().describe('periods ending on or before this date'),
+  asOf: dateSchema
+    .optional()
+    .describe('valid time: only lines whose period had begun by this date (as their obligations)'),
+  recordedAt: recordedAtSchema,
 };
-type RoyaltyFilters = { [K in keyof typeof royaltyFilters]?: string | undefined };
+type RoyaltyFilters = {
+  [K in Exclude<keyof typeof royaltyFilters, 'recordedAt'>]?: string | undefined;
+};
 
 function royaltyConditions(query: RoyaltyFilters): Condition[] {
   const conditions: Condition[] = [];
@@ -518,6 +594,7 @@ function royaltyConditions(query: RoyaltyFilters): Condition[] {
   if (query.country) conditions.push(condition('country = ?', query.country));
   if (query.periodFrom) conditions.push(condition('period_from >= ?', query.periodFrom));
   if (query.periodTo) conditions.push(condition('period_to <= ?', query.periodTo));
+  if (query.asOf) conditions.push(condition('period_from <= ?', query.asOf));
   return conditions;
 }
 
@@ -583,8 +660,11 @@ const auditFilters = {
   type: z.string().min(1).max(200).optional(),
   actor: z.string().min(1).max(300).optional(),
   correlationId: z.string().min(1).max(300).optional(),
+  recordedAt: recordedAtSchema,
 };
-type AuditFilters = { [K in keyof typeof auditFilters]?: string | undefined };
+type AuditFilters = {
+  [K in Exclude<keyof typeof auditFilters, 'recordedAt'>]?: string | undefined;
+};
 
 function auditConditions(query: AuditFilters): Condition[] {
   const conditions: Condition[] = [];
@@ -781,13 +861,11 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
           where.flatMap((c) => c.parameters),
         );
         if (row === undefined) throw notFound(`obligation ${params.obligationId}`);
-        // Recorded at a position: the allocations recorded by then (their `reversed` is today's).
+        // Recorded at a position: the allocations recorded by then, reversed if by then.
         const recorded = position;
         const allocations = await readStore.query<AllocationRow>(
-          `SELECT * FROM payment_allocations WHERE obligation_id = ?${
-            recorded === undefined ? '' : ' AND position <= ?'
-          } ORDER BY position`,
-          recorded === undefined ? [params.obligationId] : [params.obligationId, recorded],
+          `SELECT * FROM ${allocationsAt(recorded)} WHERE obligation_id = ? ORDER BY position`,
+          [params.obligationId],
         );
         sendJsonWithETag(req, res, {
           ...obligationSource(query.asOf ?? today()).present(row),
@@ -806,7 +884,15 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       responses: PAGE_RESPONSES,
       handler: async ({ query, req, res }) => {
         await awaitProjection(readStore, 'payments', query.waitFor);
-        await sendPage(req, res, readStore, paymentSource, paymentConditions(query), query);
+        const position = await positionOf(readStore, query.recordedAt, 'payments');
+        await sendPage(
+          req,
+          res,
+          readStore,
+          paymentSourceAt(position),
+          paymentConditions(query),
+          query,
+        );
       },
     }),
     defineRoute({
@@ -820,7 +906,8 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       responses: EXPORT_RESPONSES,
       handler: async ({ query, res }) => {
         await awaitProjection(readStore, 'payments', query.waitFor);
-        await sendExport(res, readStore, paymentSource, paymentConditions(query), {
+        const position = await positionOf(readStore, query.recordedAt, 'payments');
+        await sendExport(res, readStore, paymentSourceAt(position), paymentConditions(query), {
           format: query.format,
           filename: 'payments',
           csvColumns: PAYMENT_CSV,
@@ -849,17 +936,18 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       tags: ['Payments'],
       access: READERS,
       params: z.strictObject({ paymentEventId: idSchema }),
-      query: z.strictObject({ waitFor: waitForSchema }),
+      query: z.strictObject({ waitFor: waitForSchema, recordedAt: recordedAtSchema }),
       responses: ONE_RESPONSES,
       handler: async ({ params, query, req, res }) => {
         await awaitProjection(readStore, 'payments', query.waitFor);
+        const position = await positionOf(readStore, query.recordedAt, 'payments');
         const [row] = await readStore.query<PaymentRow>(
-          'SELECT * FROM payments WHERE payment_event_id = ?',
+          `SELECT * FROM ${paymentsAt(position)} WHERE payment_event_id = ?`,
           [params.paymentEventId],
         );
         if (row === undefined) throw notFound(`payment ${params.paymentEventId}`);
         const allocations = await readStore.query<AllocationRow>(
-          'SELECT * FROM payment_allocations WHERE payment_event_id = ? ORDER BY position',
+          `SELECT * FROM ${allocationsAt(position)} WHERE payment_event_id = ? ORDER BY position`,
           [params.paymentEventId],
         );
         sendJsonWithETag(req, res, {
@@ -880,7 +968,15 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       responses: PAGE_RESPONSES,
       handler: async ({ query, req, res }) => {
         await awaitProjection(readStore, 'royalty-statements', query.waitFor);
-        await sendPage(req, res, readStore, royaltySource, royaltyConditions(query), query);
+        const position = await positionOf(readStore, query.recordedAt, 'royalty-statements');
+        await sendPage(
+          req,
+          res,
+          readStore,
+          { ...royaltySource, table: royaltyLinesAt(position) },
+          royaltyConditions(query),
+          query,
+        );
       },
     }),
     defineRoute({
@@ -894,7 +990,9 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       responses: EXPORT_RESPONSES,
       handler: async ({ query, res }) => {
         await awaitProjection(readStore, 'royalty-statements', query.waitFor);
-        await sendExport(res, readStore, royaltySource, royaltyConditions(query), {
+        const position = await positionOf(readStore, query.recordedAt, 'royalty-statements');
+        const source = { ...royaltySource, table: royaltyLinesAt(position) };
+        await sendExport(res, readStore, source, royaltyConditions(query), {
           format: query.format,
           filename: 'royalty-statements',
           csvColumns: ROYALTY_CSV,
@@ -921,7 +1019,10 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       responses: PAGE_RESPONSES,
       handler: async ({ query, req, res }) => {
         await awaitProjection(readStore, 'audit-trail', query.waitFor);
-        await sendPage(req, res, readStore, auditSource, auditConditions(query), query);
+        const position = await positionOf(readStore, query.recordedAt, 'audit-trail');
+        const conditions = auditConditions(query);
+        if (position !== undefined) conditions.push(condition('global_position <= ?', position));
+        await sendPage(req, res, readStore, auditSource, conditions, query);
       },
     }),
     defineRoute({
@@ -935,7 +1036,10 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       responses: EXPORT_RESPONSES,
       handler: async ({ query, res }) => {
         await awaitProjection(readStore, 'audit-trail', query.waitFor);
-        await sendExport(res, readStore, auditSource, auditConditions(query), {
+        const position = await positionOf(readStore, query.recordedAt, 'audit-trail');
+        const conditions = auditConditions(query);
+        if (position !== undefined) conditions.push(condition('global_position <= ?', position));
+        await sendExport(res, readStore, auditSource, conditions, {
           format: query.format,
           filename: 'audit-trail',
           csvColumns: AUDIT_CSV,
