@@ -15,6 +15,7 @@ import { IDEMPOTENCY_OWNER, IdempotencyStore, idempotencyMigrations } from '../a
 import type { AnyRoute } from '../api/route';
 import { adminRoutes } from './adminRoutes';
 import { commandRoutes } from './commandRoutes';
+import { correctionRoutes } from './correctionRoutes';
 import { queryRoutes } from './queryRoutes';
 
 /**
@@ -58,6 +59,7 @@ export function serviceRoutes(deps: ServiceRoutesDeps): AnyRoute[] {
   return [
     ...commandRoutes({ store, idempotency, ...(clock !== undefined && { clock }) }),
     ...queryRoutes({ readStore }),
+    ...correctionRoutes({ store }),
     ...apiKeyRoutes({ registry: apiKeys, readStore }),
     ...(
       deps.webhooks ??
