@@ -85,16 +85,26 @@ export interface ApiKeyListPage {
   readonly nextAfter: number | null;
 }
 
-/** Keys in the order they were created, after the given creation position. */
+/**
+ * Keys in the order they were created, after the given creation position (and, given
+ * `createdBy`, created at or before it: each as it stands now, which a caller wanting the key as
+ * recorded at that position reads from its stream).
+ */
 export async function listApiKeys(
   executor: SqlExecutor,
-  options: { readonly after: number; readonly limit: number },
+  options: {
+    readonly after: number;
+    readonly limit: number;
+    /** Only the keys created at or before this global position. */
+    readonly createdBy?: number | undefined;
+  },
 ): Promise<ApiKeyListPage> {
   const rows = await executor.query<ApiKeyRow>(
     `SELECT key_id, created_position, name, role, event_types, created_by, created_at,
             revoked_at, revoked_by, revoke_reason
-     FROM api_keys WHERE created_position > ? ORDER BY created_position LIMIT ?`,
-    [options.after, options.limit + 1],
+     FROM api_keys WHERE created_position > ? AND created_position <= ?
+     ORDER BY created_position LIMIT ?`,
+    [options.after, options.createdBy ?? Number.MAX_SAFE_INTEGER, options.limit + 1],
   );
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);

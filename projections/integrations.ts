@@ -41,15 +41,21 @@ export const integrations: Projection = {
 /** Integration ids in the order registered, after a registration position. */
 export async function listIntegrationIds(
   executor: SqlExecutor,
-  options: { readonly after: number; readonly limit: number },
+  options: {
+    readonly after: number;
+    readonly limit: number;
+    /** Only the integrations registered at or before this global position. */
+    readonly registeredBy?: number | undefined;
+  },
 ): Promise<{ ids: string[]; nextAfter: number | null }> {
   const rows = await executor.query<{
     integration_id: string;
     registered_position: number | string;
   }>(
     `SELECT integration_id, registered_position FROM integrations
-      WHERE registered_position > ? ORDER BY registered_position LIMIT ?`,
-    [options.after, options.limit + 1],
+      WHERE registered_position > ? AND registered_position <= ?
+      ORDER BY registered_position LIMIT ?`,
+    [options.after, options.registeredBy ?? Number.MAX_SAFE_INTEGER, options.limit + 1],
   );
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);

@@ -113,9 +113,12 @@ export class ApiKeyRegistry {
     this.maxCachedKeys = options.maxCachedKeys ?? DEFAULT_MAX_CACHED_KEYS;
   }
 
-  /** The key as its stream tells it now. */
-  async read(keyId: string): Promise<ApiKey | null> {
-    return apiKeyFromEvents(await this.store.readStream(apiKeyStream(keyId)));
+  /** The key as its stream tells it now, or as recorded at a global position. */
+  async read(keyId: string, recordedAt?: number): Promise<ApiKey | null> {
+    const events = await this.store.readStream(apiKeyStream(keyId));
+    return apiKeyFromEvents(
+      recordedAt === undefined ? events : events.filter((e) => e.globalPosition <= recordedAt),
+    );
   }
 
   /** The key for authenticating a request: from the cache while fresh, else from its stream. */

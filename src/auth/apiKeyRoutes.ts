@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { listApiKeys } from '../../projections/apiKeys';
 import { defineRoute, type AnyRoute } from '../http/api/route';
+import { recordedPositionOf, recordPositionQuery } from '../http/routes/recordedPositionOf';
 import { actorOf, principalOf } from '../http/api/principal';
 import { problemType, sendProblem } from '../http/problemDetails';
 import type { SqlExecutor } from '../readstore/readStore';
@@ -86,6 +87,7 @@ const listQuerySchema = z.object({
       return after;
     })
     .optional(),
+  ...recordPositionQuery,
 });
 
 const listSchema = z.object({ items: z.array(apiKeyDescriptionSchema) });
@@ -138,7 +140,7 @@ export function apiKeyRoutes({ registry, readStore }: ApiKeyRoutesOptions): AnyR
       operationId: 'listApiKeys',
       summary: 'List the API keys',
       description:
-        'Every key, revoked ones too, in the order they were created, without secrets or hashes. The list is a read model: a key created a moment ago may take a moment to appear (it authenticates at once).',
+        'Every key, revoked ones too, in the order they were created, without secrets or hashes. The list is a read model: a key created a moment ago may take a moment to appear (it authenticates at once). `recordedAt` (a position or an instant) lists the keys as they stood then: those created by it, each revoked only if revoked by it (read from its stream). A key’s valid time is its record time (it exists from when its creation was recorded), so `asOf` takes an instant, or a date for the end of that day (UTC), and means the same; with both, the earlier.',
       tags: TAGS,
       access: ['admin'],
       query: listQuerySchema,
@@ -154,12 +156,27 @@ export function apiKeyRoutes({ registry, readStore }: ApiKeyRoutesOptions): AnyR
       },
       handler: async ({ query, res }) => {
         const limit = query.limit ?? 100;
-        const page = await listApiKeys(readStore, { after: query.cursor ?? 0, limit });
+        const position = await recordedPositionOf(readStore, query, 'api-keys');
+        const page = await listApiKeys(readStore, {
+          after: query.cursor ?? 0,
+          limit,
+          createdBy: position,
+        });
         if (page.nextAfter !== null) {
-          const next = `${PATH}?limit=${limit}&cursor=${encodeCursor(page.nextAfter)}`;
+          const at = position === undefined ? '' : `&recordedAt=${position}`;
+          const next = `${PATH}?limit=${limit}&cursor=${encodeCursor(page.nextAfter)}${at}`;
           res.setHeader('Link', `<${next}>; rel="next"`);
         }
-        res.json({ items: page.keys });
+        if (position === undefined) {
+          res.json({ items: page.keys });
+          return;
+        }
+        const items: unknown[] = [];
+        for (const listed of page.keys) {
+          const key = await registry.read(listed.keyId, position);
+          if (key !== null) items.push(describeApiKey(key));
+        }
+        res.json({ items });
       },
     }),
     defineRoute({

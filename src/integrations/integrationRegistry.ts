@@ -95,8 +95,12 @@ export class IntegrationRegistry {
     this.cacheTtlMs = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
   }
 
-  async read(integrationId: string): Promise<Integration | null> {
-    return integrationFromEvents(await this.store.readStream(integrationStream(integrationId)));
+  /** The integration as its stream tells it now, or as recorded at a global position. */
+  async read(integrationId: string, recordedAt?: number): Promise<Integration | null> {
+    const events = await this.store.readStream(integrationStream(integrationId));
+    return integrationFromEvents(
+      recordedAt === undefined ? events : events.filter((e) => e.globalPosition <= recordedAt),
+    );
   }
 
   /** The integration for verifying a delivery: from the cache while fresh, else its stream. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { listIntegrationIds } from '../../projections/integrations';
 import { actorOf, principalOf } from '../http/api/principal';
 import { defineRoute, type AnyRoute } from '../http/api/route';
+import { recordedPositionOf, recordPositionQuery } from '../http/routes/recordedPositionOf';
 import { HttpProblemError, problemType } from '../http/problemDetails';
 import type { SqlExecutor } from '../readstore/readStore';
 import { describeIntegration, type Integration } from './integration';
@@ -98,6 +99,7 @@ const listQuery = z.object({
     .regex(/^\d+$/, { error: 'expected the cursor of a Link: rel="next"' })
     .transform(Number)
     .optional(),
+  ...recordPositionQuery,
 });
 
 const RESPONSES = {
@@ -162,7 +164,7 @@ export function integrationRoutes({ registry, readStore }: IntegrationRoutesOpti
       operationId: 'listIntegrations',
       summary: 'List the integrations',
       description:
-        'In the order registered (a read model: one registered a moment ago may take a moment to appear; its webhook works at once).',
+        'In the order registered (a read model: one registered a moment ago may take a moment to appear; its webhook works at once). `recordedAt` (a position or an instant) lists the integrations as they stood then: those registered by it, each with the secrets, event types and enabled state recorded by it (read from its stream). An integration’s valid time is its record time, so `asOf` takes an instant, or a date for the end of that day (UTC), and means the same; with both, the earlier.',
       tags: TAGS,
       access: ADMIN,
       query: listQuery,
@@ -175,12 +177,21 @@ export function integrationRoutes({ registry, readStore }: IntegrationRoutesOpti
       },
       handler: async ({ query, res }) => {
         const limit = query.limit ?? 100;
-        const page = await listIntegrationIds(readStore, { after: query.after ?? 0, limit });
+        const position = await recordedPositionOf(readStore, query, 'integrations');
+        const page = await listIntegrationIds(readStore, {
+          after: query.after ?? 0,
+          limit,
+          registeredBy: position,
+        });
+        const at = position === undefined ? '' : `&recordedAt=${position}`;
         if (page.nextAfter !== null)
-          res.setHeader('Link', `<${PATH}?limit=${limit}&after=${page.nextAfter}>; rel="next"`);
+          res.setHeader(
+            'Link',
+            `<${PATH}?limit=${limit}&after=${page.nextAfter}${at}>; rel="next"`,
+          );
         const items: unknown[] = [];
         for (const id of page.ids) {
-          const integration = await registry.read(id);
+          const integration = await registry.read(id, position);
           if (integration !== null) items.push(describe(integration));
         }
         res.json({ items });

@@ -254,4 +254,101 @@ onBothStores('as of and as recorded', (api) => {
     expect(ids).toEqual(all.map((o) => o.obligationId));
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('the audit trail as of a date: the events that occurred on or before it, combinable with recordedAt', async () => {
+    await history();
+    const trail = await api.list(`/audit-trail?agreementId=${A}`);
+    const dates = [...new Set(trail.map((e) => String(e.occurredAt).slice(0, 10)))].sort();
+    expect(dates.length).toBeGreaterThan(1);
+    const first = dates[0]!;
+    const occurredBy = (date: string) =>
+      trail.filter((e) => String(e.occurredAt).slice(0, 10) <= date).map((e) => e.position);
+    for (const date of dates)
+      expect(
+        (await api.list(`/audit-trail?agreementId=${A}&asOf=${date}`)).map((e) => e.position),
+      ).toEqual(occurredBy(date));
+    expect(await api.list(`/audit-trail?agreementId=${A}&asOf=1999-12-31`)).toEqual([]);
+    const payment = trail.find((e) => e.type === 'PaymentReceived');
+    const recorded = await api.list(
+      `/audit-trail?agreementId=${A}&asOf=${dates.at(-1)}&recordedAt=${payment.position - 1}`,
+    );
+    expect(recorded.map((e) => e.position)).toEqual(
+      trail.filter((e) => e.position < payment.position).map((e) => e.position),
+    );
+    const exported = await api.expectStatus(
+      200,
+      'GET',
+      `/audit-trail/export?format=ndjson&agreementId=${A}&asOf=${first}`,
+    );
+    const lines = exported.text.trim().split('\n').filter(Boolean);
+    expect(lines.map((line) => JSON.parse(line).position)).toEqual(occurredBy(first));
+    await api.expectStatus(422, 'GET', '/audit-trail?asOf=yesterday');
+  });
+
+  it('API keys as recorded: created by the position, revoked only if revoked by it; asOf is the same time', async () => {
+    const created = await api.expectStatus(201, 'POST', '/admin/api-keys', {
+      body: { name: 'leaky', role: 'auditor' },
+    });
+    const { keyId } = created.body;
+    await api.expectStatus(200, 'POST', `/admin/api-keys/${keyId}/revoke`, {
+      body: { reason: 'pasted into a ticket' },
+    });
+    const events = await api.list(`/audit-trail?streamId=${encodeURIComponent(`apikey-${keyId}`)}`);
+    const [creation, revocation] = events;
+    expect([creation.type, revocation.type]).toEqual(['ApiKeyCreated', 'ApiKeyRevoked']);
+    const leaky = async (query: string) =>
+      (await api.list(`/admin/api-keys?${query}`)).find((k) => k.keyId === keyId);
+    expect(await leaky(`recordedAt=${creation.position - 1}`)).toBeUndefined();
+    expect(await leaky(`recordedAt=${creation.position}`)).toMatchObject({ revoked: null });
+    expect(await leaky(`recordedAt=${revocation.position - 1}`)).toMatchObject({ revoked: null });
+    expect(await leaky(`recordedAt=${revocation.position}`)).toMatchObject({
+      revoked: { reason: 'pasted into a ticket' },
+    });
+    expect(await leaky('')).toMatchObject({ revoked: { reason: 'pasted into a ticket' } });
+    // Two events recorded within the same millisecond share an instant.
+    if (creation.recordedAt < revocation.recordedAt)
+      expect(await leaky(`asOf=${encodeURIComponent(creation.recordedAt)}`)).toMatchObject({
+        revoked: null,
+      });
+    expect(await leaky(`asOf=${encodeURIComponent(revocation.recordedAt)}`)).toMatchObject({
+      revoked: { reason: 'pasted into a ticket' },
+    });
+    expect(await api.list('/admin/api-keys?asOf=2000-01-01')).toEqual([]);
+    expect(await leaky(`asOf=2999-12-31&recordedAt=${revocation.position - 1}`)).toMatchObject({
+      revoked: null,
+    });
+    expect(await leaky(`asOf=2000-01-01&recordedAt=${revocation.position}`)).toBeUndefined();
+    const paged = await api.list(`/admin/api-keys?limit=1&recordedAt=${revocation.position - 1}`);
+    expect(paged.find((k) => k.keyId === keyId)).toMatchObject({ revoked: null });
+    await api.expectStatus(422, 'GET', '/admin/api-keys?recordedAt=yesterday');
+  });
+
+  it('integrations as recorded: registered by the position, enabled until disabled by it', async () => {
+    await api.expectStatus(201, 'POST', '/admin/integrations', {
+      body: { integrationId: 'cro', name: 'cro feed', eventTypes: ['INDSubmitted'] },
+    });
+    await api.expectStatus(200, 'POST', '/admin/integrations/cro/disable', {
+      body: { reason: 'contract ended' },
+    });
+    const events = await api.list('/audit-trail?streamId=integration-cro');
+    const registration = events.find((e) => e.type === 'IntegrationRegistered');
+    const disabling = events.find((e) => e.type === 'IntegrationDisabled');
+    const cro = async (query: string) =>
+      (await api.list(`/admin/integrations?${query}`)).find((i) => i.integrationId === 'cro');
+    expect(await cro(`recordedAt=${registration.position - 1}`)).toBeUndefined();
+    expect(await cro(`recordedAt=${disabling.position - 1}`)).toMatchObject({
+      enabled: true,
+      disabled: null,
+    });
+    expect(await cro(`recordedAt=${disabling.position}`)).toMatchObject({ enabled: false });
+    expect(await cro('')).toMatchObject({ enabled: false });
+    if (registration.recordedAt < disabling.recordedAt)
+      expect(await cro(`asOf=${encodeURIComponent(registration.recordedAt)}`)).toMatchObject({
+        enabled: true,
+      });
+    expect(await cro(`asOf=${encodeURIComponent(disabling.recordedAt)}`)).toMatchObject({
+      enabled: false,
+    });
+    expect(await api.list('/admin/integrations?asOf=2000-01-01')).toEqual([]);
+  });
 });

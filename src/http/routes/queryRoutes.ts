@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { withoutSecretHash } from '../../auth/withoutSecretHash';
 import { withoutWebhookSecret } from '../../integrations/withoutWebhookSecret';
-import type { ReadStore } from '../../readstore/readStore';
+import type { ReadStore, SqlExecutor } from '../../readstore/readStore';
 import { sendJsonWithETag } from '../api/etag';
 import { streamVersionETag } from '../api/ifMatch';
 import { cursorSchema, limitSchema } from '../api/pagination';
@@ -33,7 +33,7 @@ const notFound = (what: string): HttpProblemError =>
 
 // --- record time -------------------------------------------------------------------------------
 
-const recordedAtSchema = z
+export const recordedAtSchema = z
   .union([
     z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     z.iso.datetime({ offset: true }),
@@ -48,8 +48,8 @@ const recordedAtSchema = z
  * the instant (0 before the first event). The read model must have applied it: the answer waits
  * for it as `waitFor` does, and is 503 if it does not come.
  */
-async function recordedPosition(
-  readStore: ReadStore,
+export async function recordedPosition(
+  readStore: SqlExecutor,
   recordedAt: number | string,
   projection: string,
 ): Promise<number> {
@@ -660,6 +660,11 @@ const auditFilters = {
   type: z.string().min(1).max(200).optional(),
   actor: z.string().min(1).max(300).optional(),
   correlationId: z.string().min(1).max(300).optional(),
+  asOf: dateSchema
+    .optional()
+    .describe(
+      'valid time: only events that occurred on or before this date (`occurredAt`, a date or an instant, compared on its date part); combinable with recordedAt',
+    ),
   recordedAt: recordedAtSchema,
 };
 type AuditFilters = {
@@ -674,6 +679,8 @@ function auditConditions(query: AuditFilters): Condition[] {
   if (query.type) conditions.push(condition('type = ?', query.type));
   if (query.actor) conditions.push(condition('actor = ?', query.actor));
   if (query.correlationId) conditions.push(condition('correlation_id = ?', query.correlationId));
+  // occurred_at is a date or an RFC 3339 instant: its first ten characters are its date.
+  if (query.asOf) conditions.push(condition('SUBSTR(occurred_at, 1, 10) <= ?', query.asOf));
   return conditions;
 }
 

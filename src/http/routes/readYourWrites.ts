@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ReadStore } from '../../readstore/readStore';
+import type { SqlExecutor } from '../../readstore/readStore';
 import { readCheckpoint } from '../../workers/checkpoints';
 import { HttpProblemError, problemType } from '../problemDetails';
 
@@ -26,7 +26,7 @@ const POLL_MS = 15;
  * after the limit answers 503 with Retry-After rather than stale rows the caller asked not to see.
  */
 export async function awaitProjection(
-  readStore: ReadStore,
+  readStore: SqlExecutor,
   projection: string,
   position: number | undefined,
   limitMs = WAIT_LIMIT_MS,
