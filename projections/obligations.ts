@@ -189,7 +189,8 @@ export function minorOf(amount: Money): number {
   return value;
 }
 
-const OBLIGATION_COLUMNS = [
+/** The obligations table's columns (its versions add their record positions). */
+export const OBLIGATION_COLUMNS = [
   'obligation_id',
   'agreement_id',
   'kind',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OBLIGATION_COLUMNS } from '../../../projections/obligations';
 import { withoutSecretHash } from '../../auth/withoutSecretHash';
 import { withoutWebhookSecret } from '../../integrations/withoutWebhookSecret';
 import type { ReadStore, SqlExecutor } from '../../readstore/readStore';
@@ -102,7 +103,7 @@ function obligationsAsOf(asOf: string, position: number | undefined): string {
   const inner =
     `SELECT o.*, CAST(o.amount_paid_minor - ${paidAfter} AS BIGINT) AS paid_as_of_minor FROM ${table} o` +
     (position === undefined ? '' : ` WHERE ${recordedSql('o', position)}`);
-  const kept = OBLIGATION_ROW_COLUMNS.filter(
+  const kept = OBLIGATION_COLUMNS.filter(
     (c) => !['amount_paid_minor', 'open_minor', 'status'].includes(c),
   ).map((c) => `i.${c}`);
   return (
@@ -226,31 +227,6 @@ interface ObligationRow {
   payee_party_id: string | null;
   created_position: number;
 }
-
-const OBLIGATION_ROW_COLUMNS = [
-  'obligation_id',
-  'agreement_id',
-  'kind',
-  'clause_id',
-  'terms_event_id',
-  'triggering_event_id',
-  'charged_on_obligation_id',
-  'currency',
-  'amount_minor',
-  'adjustments_minor',
-  'waived_minor',
-  'amount_due_minor',
-  'amount_paid_minor',
-  'open_minor',
-  'disputed_minor',
-  'arises_on',
-  'due_on',
-  'status',
-  'payer_party_id',
-  'payee_party_id',
-  'created_position',
-  'updated_position',
-] as const;
 
 /** Overdue is derived, never stored: open, not disputed, and due before the as-of date. */
 const isOverdue = (row: ObligationRow, asOf: string): boolean =>
@@ -471,7 +447,7 @@ const paymentSource: ListSource<PaymentRow> = {
     payeePartyId: row.payee_party_id,
     amount: moneyJson(row.amount_minor, row.currency),
     applied: moneyJson(row.applied_minor, row.currency),
-    unapplied: moneyJson(Number(row.amount_minor) - Number(row.applied_minor), row.currency),
+    unapplied: moneyJson(BigInt(row.amount_minor) - BigInt(row.applied_minor), row.currency),
     receivedOn: row.received_on,
     reference: row.reference,
     reversed: Number(row.reversed) === 1,
@@ -924,7 +900,7 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
             amount: decimalOf(row.amount_minor, row.currency),
             applied: decimalOf(row.applied_minor, row.currency),
             unapplied: decimalOf(
-              Number(row.amount_minor) - Number(row.applied_minor),
+              BigInt(row.amount_minor) - BigInt(row.applied_minor),
               row.currency,
             ),
             settledObligationIds: (row.settled ?? [])

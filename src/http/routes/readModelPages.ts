@@ -124,11 +124,11 @@ async function* mapRows<Row, Out>(rows: AsyncIterable<Row>, map: (row: Row) => O
 }
 
 /** Minor units from a column as money on the wire: `{"amount": "1500000.00", "currency": "USD"}`. */
-export const moneyJson = (minor: number | string, currency: string): MoneyJson =>
+export const moneyJson = (minor: number | string | bigint, currency: string): MoneyJson =>
   formatMoney(money(BigInt(minor), currencyCode(currency)));
 
 /** The decimal string alone, for CSV columns next to a currency column. */
-export const decimalOf = (minor: number | string, currency: string): string =>
+export const decimalOf = (minor: number | string | bigint, currency: string): string =>
   moneyJson(minor, currency).amount;
 
 export const moneyJsonSchema = z
