@@ -1,5 +1,6 @@
-// Two projects: `unit` (pure, fast, part of `npm run check`) and `integration` (real stores,
-// real processes, real servers). `npm test` runs both.
+// Three projects: `unit` (pure, fast, part of `npm run check`), `integration` (real stores,
+// real processes, real servers) and `reliability` (crashes, outages and fuzzing of the built
+// service; also alone as `npm run test:reliability`). `npm test` runs all three.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 /** @type {import('jest').Config} */
@@ -14,7 +15,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
-      testPathIgnorePatterns: ['\\.int\\.test\\.ts$'],
+      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.rel\\.test\\.ts$'],
     },
     {
       displayName: 'integration',
@@ -22,6 +23,14 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/tests/**/*.int.test.ts'],
       // Finds (or starts) a PostgreSQL only when integration tests run, so `npm run check` never waits for one.
+      globalSetup: '<rootDir>/tests/support/globalSetup.ts',
+      globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
+    },
+    {
+      displayName: 'reliability',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/tests/reliability/**/*.rel.test.ts'],
       globalSetup: '<rootDir>/tests/support/globalSetup.ts',
       globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
     },
