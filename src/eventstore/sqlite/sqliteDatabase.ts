@@ -5,12 +5,24 @@ import { StoreStartupError, StoreUnavailableError } from '../errors';
 import { SchemaMismatchError } from '../migration';
 
 /**
- * Opens (creating its directory and file if needed) a SQLite database in WAL mode with
- * synchronous=FULL: the WAL is fsynced at every commit, so an acknowledged write survives a power
- * cut. Failures become a StoreStartupError whose reason says what to fix.
- */ export function openSqliteDatabase(options: {
+ * How a commit reaches the disk. `FULL`: the write-ahead log is fsynced at every commit, so an
+ * acknowledged write survives a power cut. `NORMAL`: fsynced at checkpoints only; a commit always
+ * survives the process dying (kill -9: the log is in the operating system's cache), but the last
+ * ones may roll back after a power cut or an operating system crash, the database staying
+ * consistent. With the disks of these machines a FULL commit blocks the event loop for 0.3 to 5 ms,
+ * a NORMAL one for some 0.03 ms.
+ */
+export type SqliteDurability = 'FULL' | 'NORMAL';
+
+/**
+ * Opens (creating its directory and file if needed) a SQLite database in WAL mode with the given
+ * durability (FULL unless told otherwise). Failures become a StoreStartupError whose reason says
+ * what to fix.
+ */
+export function openSqliteDatabase(options: {
   readonly path: string;
   readonly busyTimeoutMs?: number;
+  readonly durability?: SqliteDurability;
 }): Database.Database {
   let db: Database.Database;
   try {
@@ -23,8 +35,7 @@ import { SchemaMismatchError } from '../migration';
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal')
       throw new Error(`SQLite refused WAL mode (journal_mode is ${String(mode)})`);
-    // FULL: the WAL is fsynced at every commit, so an acknowledged append survives a power cut.
-    db.pragma('synchronous = FULL');
+    db.pragma(`synchronous = ${options.durability ?? 'FULL'}`);
     return db;
   } catch (error) {
     db.close();

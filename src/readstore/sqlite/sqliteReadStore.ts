@@ -4,8 +4,9 @@ import type { Logger } from 'pino';
 import { openSqliteDatabase, sqliteStartupError } from '../../eventstore/sqlite/sqliteDatabase';
 import { READ_MODEL_MIGRATIONS_DDL, migrateReadModel } from '../migrateReadModel';
 import type { Lease, ReadModelMigration, ReadStore, SqlExecutor, SqlParameter } from '../readStore';
-import { AsyncMutex } from './asyncMutex';
 import { LeaseLostError } from '../leaseLostError';
+import { StatementCache } from './statementCache';
+import { TransactionGroup } from './transactionGroup';
 
 export interface SqliteReadStoreOptions {
   readonly path: string;
@@ -24,14 +25,19 @@ const LEASES_DDL = `CREATE TABLE IF NOT EXISTS leases (
 
 /**
  * Read models in a SQLite file of their own. Transactions of this process are serialised on one
- * writer connection (an async mutex: better-sqlite3 is synchronous, and two interleaved async
- * transactions on one connection would be one transaction). Queries outside transactions use a
- * second connection, so they never see another transaction's uncommitted rows. Leadership between
- * processes is a lease row with an expiry, renewed while held.
+ * writer connection (better-sqlite3 is synchronous, and two interleaved async transactions on one
+ * connection would be one transaction) and grouped: those waiting together share one COMMIT, each
+ * in a savepoint of its own (TransactionGroup). Queries outside transactions use a second
+ * connection, so they never see another transaction's uncommitted rows. Statements are prepared
+ * once per connection. Leadership between processes is a lease row with an expiry, renewed while
+ * held.
  */
 export class SqliteReadStore implements ReadStore {
   readonly dialect = 'sqlite';
-  private readonly mutex = new AsyncMutex();
+  private readonly group: TransactionGroup;
+  private readonly writerStatements: StatementCache;
+  private readonly readerStatements: StatementCache;
+  private closed = false;
   private readonly clock: () => Date;
   private readonly leaseTtlMs: number;
   private readonly holder = randomUUID();
@@ -45,10 +51,18 @@ export class SqliteReadStore implements ReadStore {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.leaseTtlMs = options.leaseTtlMs ?? 5_000;
+    this.group = new TransactionGroup(writer);
+    this.writerStatements = new StatementCache(writer);
+    this.readerStatements = new StatementCache(reader);
   }
 
   static open(options: SqliteReadStoreOptions): SqliteReadStore {
-    const writer = openSqliteDatabase(options);
+    // NORMAL, not FULL: nothing here is the record of a fact. The read models and their
+    // checkpoints roll back together and are applied again from the event store (FULL); an inbox
+    // or idempotency record lost to a power cut makes a redelivery or retry be answered from the
+    // events it appended (ids derived from the webhook id or Idempotency-Key), never appended
+    // twice. An fsync per commit here would block the event loop for nothing.
+    const writer = openSqliteDatabase({ ...options, durability: 'NORMAL' });
     try {
       writer.exec(READ_MODEL_MIGRATIONS_DDL);
       writer.exec(LEASES_DDL);
@@ -64,7 +78,7 @@ export class SqliteReadStore implements ReadStore {
     sql: string,
     parameters: readonly SqlParameter[] = [],
   ): Promise<R[]> {
-    return this.reader.prepare<SqlParameter[], R>(sql).all(...parameters);
+    return this.readerStatements.get(sql).all(...parameters) as R[];
   }
 
   async execute(sql: string, parameters: readonly SqlParameter[] = []): Promise<number> {
@@ -72,17 +86,8 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.mutex.run(async () => {
-      this.writer.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await work(this.executor);
-        this.writer.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
-        throw error;
-      }
-    });
+    if (this.closed) throw new Error('the read store is closed');
+    return this.group.run(() => work(this.executor));
   }
 
   async migrate(owner: string, migrations: readonly ReadModelMigration[]): Promise<void> {
@@ -95,6 +100,9 @@ export class SqliteReadStore implements ReadStore {
         now: this.clock(),
         runScript: async (sql) => {
           this.writer.exec(sql);
+          // A schema change can leave prepared statements stale.
+          this.writerStatements.clear();
+          this.readerStatements.clear();
         },
       }),
     );
@@ -150,17 +158,17 @@ export class SqliteReadStore implements ReadStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.leases].map((lease) => lease.release()));
-    await this.mutex.run(async () => {
-      this.writer.close();
-      this.reader.close();
-    });
+    await this.group.idle();
+    this.closed = true;
+    this.writer.close();
+    this.reader.close();
   }
 
   private readonly executor: SqlExecutor = {
     query: async <R extends object>(sql: string, parameters: readonly SqlParameter[] = []) =>
-      this.writer.prepare<SqlParameter[], R>(sql).all(...parameters),
+      this.writerStatements.get(sql).all(...parameters) as R[],
     execute: async (sql: string, parameters: readonly SqlParameter[] = []) =>
-      this.writer.prepare<SqlParameter[]>(sql).run(...parameters).changes,
+      this.writerStatements.get(sql).run(...parameters).changes,
   };
 }
 
