@@ -26,6 +26,32 @@ CREATE TABLE audit_tree_nodes (
   PRIMARY KEY (level, node_index)
 )`;
 
+// Migration 2: each leaf names its stream and version, and each stream's last leaf is kept, so
+// a checkpoint can commit to where every stream stood (src/audit/streamHeads.ts). Leaves hashed
+// before it have no stream: the tables are emptied and the projection's checkpoint dropped, so it
+// hashes the log again from its start on the next run (the same hashes: a function of the events).
+// The signed checkpoints stay; none is signed until the chain has caught up with the last one.
+const STREAM_HEADS = `
+DROP TABLE audit_leaves;
+DELETE FROM audit_tree_nodes;
+DELETE FROM checkpoints WHERE name = 'hash-chain';
+CREATE TABLE audit_leaves (
+  leaf_index BIGINT PRIMARY KEY,
+  global_position BIGINT NOT NULL UNIQUE,
+  event_id TEXT NOT NULL UNIQUE,
+  leaf_hash TEXT NOT NULL,
+  chain_hash TEXT NOT NULL,
+  stream_id TEXT NOT NULL,
+  stream_version BIGINT NOT NULL
+);
+CREATE INDEX audit_leaves_by_stream ON audit_leaves (stream_id, leaf_index);
+CREATE TABLE audit_stream_heads (
+  stream_id TEXT PRIMARY KEY,
+  stream_version BIGINT NOT NULL,
+  global_position BIGINT NOT NULL,
+  leaf_index BIGINT NOT NULL
+)`;
+
 export const HASH_CHAIN = 'hash-chain';
 
 /**
@@ -37,7 +63,7 @@ export const HASH_CHAIN = 'hash-chain';
  */
 export const hashChainProjection: Projection = {
   name: HASH_CHAIN,
-  tables: ['audit_leaves', 'audit_tree_nodes'],
+  tables: ['audit_leaves', 'audit_tree_nodes', 'audit_stream_heads'],
   migrations: [
     {
       version: 1,
@@ -45,6 +71,7 @@ export const hashChainProjection: Projection = {
       sqlite: `${CREATE_LEAVES};\n${CREATE_NODES}`,
       postgres: `${CREATE_LEAVES};\n${CREATE_NODES}`,
     },
+    { version: 2, name: 'stream heads', sqlite: STREAM_HEADS, postgres: STREAM_HEADS },
   ],
   async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
     const [last] = await tx.query<{ leaf_index: number | string; chain_hash: string }>(
@@ -74,9 +101,25 @@ export const hashChainProjection: Projection = {
       const leaf = eventLeafHash(event);
       chain = chainHash(chain, leaf);
       await tx.execute(
-        `INSERT INTO audit_leaves (leaf_index, global_position, event_id, leaf_hash, chain_hash)
-         VALUES (?, ?, ?, ?, ?)`,
-        [index, event.globalPosition, event.eventId, leaf.toString('hex'), chain.toString('hex')],
+        `INSERT INTO audit_leaves
+           (leaf_index, global_position, event_id, leaf_hash, chain_hash, stream_id, stream_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [
+          index,
+          event.globalPosition,
+          event.eventId,
+          leaf.toString('hex'),
+          chain.toString('hex'),
+          event.streamId,
+          event.streamVersion,
+        ],
+      );
+      await tx.execute(
+        `INSERT INTO audit_stream_heads (stream_id, stream_version, global_position, leaf_index)
+         VALUES (?, ?, ?, ?)
+         ON CONFLICT (stream_id) DO UPDATE SET stream_version = excluded.stream_version,
+           global_position = excluded.global_position, leaf_index = excluded.leaf_index`,
+        [event.streamId, event.streamVersion, event.globalPosition, index],
       );
       known.set(`0:${index}`, leaf);
       // A right child completes its parent: climb while this subtree is one.

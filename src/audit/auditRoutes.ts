@@ -278,7 +278,7 @@ export function auditRoutes(deps: {
       operationId: 'getEvidenceBundle',
       summary: 'The evidence bundle of one agreement, for an auditor to check offline',
       description:
-        'One JSON document (format `obligations.evidence-bundle.v1`): every event of the agreement’s stream and of the product streams its terms license, each with its full envelope (exactly the leaf’s input), its leaf index and its audit path to the latest signed checkpoint; that checkpoint and the public key with its fingerprint. `npm run cli -- verify-bundle <file> --public-key <file>` checks it without the server (README “Tamper evidence”).',
+        'One JSON document (format `obligations.evidence-bundle.v2`; `v1` while the latest checkpoint predates stream heads): every event of the agreement’s stream and of the product streams its terms license as the latest signed checkpoint saw them, each with its full envelope (exactly the leaf’s input), its leaf index and its audit path to that checkpoint; each stream’s head as the checkpoint signed it, with its proof; that checkpoint and the public key with its fingerprint. `npm run cli -- verify-bundle <file> --public-key <file>` checks it without the server (README “Tamper evidence”).',
       tags: TAGS,
       access: [...READERS],
       params: z.object({ agreementId: z.string().min(1) }),

@@ -23,6 +23,8 @@ import {
  */
 
 export const EVIDENCE_BUNDLE_FORMAT = 'obligations.evidence-bundle.v1';
+/** v2: the checkpoint commits to every stream's head, and the bundle proves each stream's. */
+export const EVIDENCE_BUNDLE_FORMAT_V2 = 'obligations.evidence-bundle.v2';
 
 const hex = z.string().regex(/^[0-9a-f]{64}$/);
 const json: z.ZodType<unknown> = z.unknown();
@@ -45,8 +47,31 @@ export const bundleEventSchema = z.object({
   }),
 });
 
+const headProofSchema = z.object({
+  entry: z.object({
+    streamId: z.string(),
+    streamVersion: z.number().int(),
+    globalPosition: z.number().int(),
+    leafIndex: z.number().int(),
+  }),
+  /** The entry's index in the sorted stream-head table, and its audit path there. */
+  index: z.number().int(),
+  auditPath: z.array(hex),
+});
+
+/** A stream's signed head; for a stream without one at the checkpoint, its two neighbours. */
+const streamHeadProofSchema = z.object({
+  streamId: z.string(),
+  head: headProofSchema.nullable(),
+  below: headProofSchema.nullable().optional(),
+  above: headProofSchema.nullable().optional(),
+});
+
+export type StreamHeadProofJson = z.infer<typeof streamHeadProofSchema>;
+type HeadProofJson = z.infer<typeof headProofSchema>;
+
 export const evidenceBundleSchema = z.object({
-  format: z.literal(EVIDENCE_BUNDLE_FORMAT),
+  format: z.enum([EVIDENCE_BUNDLE_FORMAT, EVIDENCE_BUNDLE_FORMAT_V2]),
   agreementId: z.string(),
   exportedAt: z.string(),
   /** The agreement's stream and the product streams its terms license, with their versions. */
@@ -58,6 +83,8 @@ export const evidenceBundleSchema = z.object({
     timestamp: z.string(),
     keyId: hex,
     signature: z.string(),
+    streamHeadsRoot: hex.optional(),
+    streamHeadsSize: z.number().int().optional(),
   }),
   publicKey: z.object({ algorithm: z.literal('Ed25519'), keyId: hex, publicKeyPem: z.string() }),
   /** In log order: each event's envelope and data (the leaf's input), its leaf and audit path. */
@@ -68,6 +95,8 @@ export const evidenceBundleSchema = z.object({
       auditPath: z.array(hex),
     }),
   ),
+  /** v2: one per stream of `streams`, proven in the checkpoint's stream heads. */
+  streamHeads: z.array(streamHeadProofSchema).optional(),
 });
 
 export type EvidenceBundle = z.infer<typeof evidenceBundleSchema>;
@@ -273,6 +302,9 @@ export function verifyBundle(
       });
   }
 
+  // Every stream ends where the checkpoint says it stood (v2), or a warning that it is unproven.
+  failures.push(...streamEndFailures(bundle, warnings));
+
   // The agreement folded, its licensed products' streams required, the payments it proves.
   let state: AgreementState = initialState;
   const agreementEvents: { recorded: BundleEvent; domain: AgreementEvent }[] = [];
@@ -315,6 +347,125 @@ export function verifyBundle(
     payments: history?.payments ?? null,
     creditNoteApplications: history?.creditNotes ?? null,
   };
+}
+
+/**
+ * A v2 checkpoint signs the root of the table of every stream's head (README "Tamper evidence":
+ * stream-head entries sorted by the UTF-8 bytes of the stream id). Each stream of the bundle must
+ * end at its signed head, proven in that table: then no event at its end was left out, even
+ * with the stream list edited to match. A stream with no head (no event yet at the checkpoint)
+ * is proven absent by its two neighbours in the sorted table. A v1 checkpoint commits to no heads.
+ */
+function streamEndFailures(bundle: EvidenceBundle, warnings: string[]): BundleFailure[] {
+  const { checkpoint } = bundle;
+  const { streamHeadsRoot, streamHeadsSize } = checkpoint;
+  if (streamHeadsRoot === undefined || streamHeadsSize === undefined) {
+    if (bundle.format === EVIDENCE_BUNDLE_FORMAT_V2 || bundle.streamHeads !== undefined)
+      return [
+        {
+          reason: `the bundle is ${bundle.format} with stream heads, but its checkpoint commits to none (a v1 checkpoint, or its commitment was removed)`,
+        },
+      ];
+    warnings.push(
+      'NOTE: this v1 bundle’s checkpoint does not commit to where each stream ends: events after a stream’s last version in the bundle could have been left out unseen.',
+    );
+    return [];
+  }
+  const failures: BundleFailure[] = [];
+  const proofs = new Map<string, StreamHeadProofJson>();
+  for (const proof of bundle.streamHeads ?? []) {
+    if (proofs.has(proof.streamId))
+      failures.push({ reason: `${proof.streamId}: its stream head is given twice` });
+    proofs.set(proof.streamId, proof);
+  }
+  const proven = (proof: HeadProofJson | null | undefined): boolean =>
+    proof !== null &&
+    proof !== undefined &&
+    verifyInclusion(
+      leafHashOf(Buffer.from(streamHeadEntryBytes(proof.entry), 'utf8')),
+      { leafIndex: proof.index, treeSize: streamHeadsSize, auditPath: proof.auditPath },
+      streamHeadsRoot,
+    );
+  for (const { streamId, version } of bundle.streams) {
+    const proof = proofs.get(streamId);
+    if (proof === undefined) {
+      failures.push({
+        reason: `${streamId}: the bundle has no proof of where the stream ended at the checkpoint (its signed stream head): events at its end may have been left out`,
+      });
+      continue;
+    }
+    if (proof.head !== null) {
+      const { entry } = proof.head;
+      if (entry.streamId !== streamId || !proven(proof.head)) {
+        failures.push({
+          reason: `${streamId}: its stream head (version ${entry.streamVersion}) is not proven in the checkpoint's stream heads (root ${streamHeadsRoot}): the head or its proof was altered`,
+        });
+        continue;
+      }
+      if (entry.streamVersion !== version) {
+        failures.push({
+          reason: `${streamId}: the signed checkpoint puts the stream's end at version ${entry.streamVersion} (position ${entry.globalPosition}), but the bundle ends it at version ${version}: events at its end were left out and the stream list edited`,
+        });
+        continue;
+      }
+      const last = bundle.events.find(
+        (e) => e.event.streamId === streamId && e.event.streamVersion === entry.streamVersion,
+      );
+      if (
+        last !== undefined &&
+        (last.leafIndex !== entry.leafIndex || last.event.globalPosition !== entry.globalPosition)
+      )
+        failures.push({
+          eventId: last.event.eventId,
+          reason: `${streamId}: its last event is at leaf ${last.leafIndex} (position ${last.event.globalPosition}), but the signed stream head puts it at leaf ${entry.leafIndex} (position ${entry.globalPosition})`,
+        });
+      continue;
+    }
+    // No head: the stream had no event at the checkpoint, proven by its sorted neighbours.
+    const { below = null, above = null } = proof;
+    const neighboursProven =
+      (below === null || proven(below)) &&
+      (above === null || proven(above)) &&
+      (below === null
+        ? above === null
+          ? streamHeadsSize === 0
+          : above.index === 0
+        : above === null
+          ? below.index === streamHeadsSize - 1
+          : above.index === below.index + 1) &&
+      (below === null || utf8Compare(below.entry.streamId, streamId) < 0) &&
+      (above === null || utf8Compare(streamId, above.entry.streamId) < 0);
+    if (!neighboursProven)
+      failures.push({
+        reason: `${streamId}: the bundle says the stream had no event at the checkpoint, but its neighbours in the signed stream heads do not prove it`,
+      });
+    else if (version !== 0)
+      failures.push({
+        reason: `${streamId}: the signed checkpoint holds no event of the stream, but the bundle lists it at version ${version}`,
+      });
+  }
+  for (const streamId of proofs.keys())
+    if (!bundle.streams.some((stream) => stream.streamId === streamId))
+      failures.push({
+        reason: `${streamId}: a stream head is given for a stream the bundle does not list`,
+      });
+  return failures;
+}
+
+/** The bytes of a stream-head entry (README "Tamper evidence"), without the server's code. */
+export function streamHeadEntryBytes(entry: HeadProofJson['entry']): string {
+  return canonical({
+    format: 'obligations.stream-head.v1',
+    streamId: entry.streamId,
+    streamVersion: entry.streamVersion,
+    globalPosition: entry.globalPosition,
+    leafIndex: entry.leafIndex,
+  });
+}
+
+/** The stream-head table's order: by the UTF-8 bytes of the stream id. */
+function utf8Compare(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 function paymentHistory(

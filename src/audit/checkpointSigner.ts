@@ -5,6 +5,7 @@ import { signCheckpoint, type SignedCheckpoint } from './checkpoint';
 import { latestCheckpoint, saveCheckpoint } from './checkpointStore';
 import { treeHead } from './merkleTree';
 import type { SigningKey } from './signingKey';
+import { streamHeadsAt, streamHeadsRoot } from './streamHeads';
 
 export interface CheckpointPolicy {
   /** Sign once this many events have been hashed since the last checkpoint... */
@@ -50,12 +51,17 @@ export function startCheckpointSigner(input: {
     const rootHash = await withStoredNodes(readStore, (node) => treeHead(treeSize, node));
     const lastLeaf = await leafAt(readStore, treeSize - 1);
     if (lastLeaf === null) return null;
+    const heads = await streamHeadsAt(readStore, treeSize);
+    // A rebuild of the hash chain empties its tables: heads read meanwhile would be partial.
+    if ((await hashedTreeSize(readStore)) < treeSize) return null;
     const checkpoint = signCheckpoint(
       {
         treeSize,
         rootHash: rootHash.toString('hex'),
         chainHash: lastLeaf.chainHash,
         timestamp: now.toISOString(),
+        streamHeadsRoot: streamHeadsRoot(heads).toString('hex'),
+        streamHeadsSize: heads.length,
       },
       key,
     );

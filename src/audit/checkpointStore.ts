@@ -14,6 +14,10 @@ CREATE TABLE audit_checkpoints (
   signature TEXT NOT NULL
 )`;
 
+const STREAM_HEAD_COLUMNS = `
+ALTER TABLE audit_checkpoints ADD COLUMN stream_heads_root TEXT;
+ALTER TABLE audit_checkpoints ADD COLUMN stream_heads_size BIGINT`;
+
 export const AUDIT_CHECKPOINTS_OWNER = 'audit-checkpoints';
 export const auditCheckpointMigrations: readonly ReadModelMigration[] = [
   {
@@ -21,6 +25,13 @@ export const auditCheckpointMigrations: readonly ReadModelMigration[] = [
     name: 'signed checkpoints',
     sqlite: CREATE_CHECKPOINTS,
     postgres: CREATE_CHECKPOINTS,
+  },
+  {
+    // Null on the v1 checkpoints signed before: they verify as they were signed.
+    version: 2,
+    name: 'stream heads committed by v2 checkpoints',
+    sqlite: STREAM_HEAD_COLUMNS,
+    postgres: STREAM_HEAD_COLUMNS,
   },
 ];
 
@@ -31,9 +42,12 @@ interface CheckpointRow {
   signed_at: string;
   key_id: string;
   signature: string;
+  stream_heads_root: string | null;
+  stream_heads_size: number | string | null;
 }
 
-const COLUMNS = 'tree_size, root_hash, chain_hash, signed_at, key_id, signature';
+const COLUMNS =
+  'tree_size, root_hash, chain_hash, signed_at, key_id, signature, stream_heads_root, stream_heads_size';
 
 /** Stores a checkpoint; a second one of the same size (another worker's) is dropped. */
 export async function saveCheckpoint(
@@ -41,7 +55,7 @@ export async function saveCheckpoint(
   checkpoint: SignedCheckpoint,
 ): Promise<void> {
   await executor.execute(
-    `INSERT INTO audit_checkpoints (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO audit_checkpoints (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (tree_size) DO NOTHING`,
     [
       checkpoint.treeSize,
@@ -50,6 +64,8 @@ export async function saveCheckpoint(
       checkpoint.timestamp,
       checkpoint.keyId,
       checkpoint.signature,
+      checkpoint.streamHeadsRoot ?? null,
+      checkpoint.streamHeadsSize ?? null,
     ],
   );
 }
@@ -93,5 +109,10 @@ function checkpointOf(row: CheckpointRow): SignedCheckpoint {
     timestamp: row.signed_at,
     keyId: row.key_id,
     signature: row.signature,
+    ...(row.stream_heads_root !== null &&
+      row.stream_heads_size !== null && {
+        streamHeadsRoot: row.stream_heads_root,
+        streamHeadsSize: Number(row.stream_heads_size),
+      }),
   };
 }

@@ -5,8 +5,16 @@ import { domainEventOf } from '../application/storedEvents';
 import type { EventStore, RecordedEvent } from '../eventstore/eventStore';
 import type { SqlExecutor } from '../readstore/readStore';
 import { leafOfEvent, withStoredNodes } from './auditLog';
-import { EVIDENCE_BUNDLE_FORMAT, publicKeyFingerprint, type EvidenceBundle } from './bundleVerify';
+import {
+  EVIDENCE_BUNDLE_FORMAT,
+  EVIDENCE_BUNDLE_FORMAT_V2,
+  publicKeyFingerprint,
+  type EvidenceBundle,
+  type StreamHeadProofJson,
+} from './bundleVerify';
+import type { SignedCheckpoint } from './checkpoint';
 import { latestCheckpoint } from './checkpointStore';
+import { streamHeadsAt, streamHeadsRoot, StreamHeadsTree } from './streamHeads';
 import { inclusionPath } from './merkleTree';
 
 /** Why no bundle can be made now: `reason` says which, for a 404 / 409 / 503. */
@@ -22,10 +30,11 @@ export class BundleUnavailableError extends Error {
 
 /**
  * The evidence bundle of one agreement (README "Tamper evidence"): every event of its stream and
- * of the product streams its terms license (every version of them), each with its leaf index
- * and its audit path to the latest signed checkpoint, that checkpoint and the public key. One
- * checkpoint for every proof: it must cover the newest of the events, else `not-yet-checkpointed`
- * (ask again after the next checkpoint).
+ * of the product streams its terms license, each with its leaf index and its audit path to the
+ * latest signed checkpoint, that checkpoint and the public key. One checkpoint for every proof.
+ * With a v2 checkpoint (bundle v2) the streams are taken as that checkpoint saw them, each with
+ * the proof of its signed head, so a bundle cut short at a stream's end shows; with a v1 one
+ * (bundle v1) it must cover the newest of the events, else `not-yet-checkpointed`.
  */
 export async function exportBundle(options: {
   readonly store: EventStore;
@@ -42,9 +51,26 @@ export async function exportBundle(options: {
       'this service signs no checkpoints (no SIGNING_KEY)',
     );
   const agreementStream = streamIdOf('agreement', agreementId);
-  const agreementEvents = await store.readStream(agreementStream);
-  if (agreementEvents.length === 0)
+  const checkpoint = await latestCheckpoint(readStore);
+  const heads = checkpoint === null ? null : await headsOf(readStore, checkpoint);
+  // With stream heads, the bundle is the streams as the checkpoint saw them: later events wait.
+  const signedPart = (streamId: string, events: RecordedEvent[]): RecordedEvent[] => {
+    if (heads === null) return events;
+    const { found, index } = heads.locate(streamId);
+    const version = found ? heads.heads[index]!.streamVersion : 0;
+    return events.filter((event) => event.streamVersion <= version);
+  };
+  const allAgreementEvents = await store.readStream(agreementStream);
+  if (allAgreementEvents.length === 0)
     throw new BundleUnavailableError('no-such-agreement', `no agreement ${agreementId}`);
+  if (checkpoint === null)
+    throw new BundleUnavailableError('no-checkpoint', 'nothing has been signed yet');
+  const agreementEvents = signedPart(agreementStream, allAgreementEvents);
+  if (agreementEvents.length === 0)
+    throw new BundleUnavailableError(
+      'not-yet-checkpointed',
+      `agreement ${agreementId} began after the latest signed checkpoint (${checkpoint.treeSize} events): ask again shortly`,
+    );
   const state = agreementEvents.map(domainEventOf).reduce(evolve, initialState);
   const productIds = [
     ...new Set(
@@ -56,14 +82,11 @@ export async function exportBundle(options: {
   ];
   for (const productId of productIds) {
     const streamId = streamIdOf('product', productId);
-    streams.push({ streamId, events: await store.readStream(streamId) });
+    streams.push({ streamId, events: signedPart(streamId, await store.readStream(streamId)) });
   }
   const events = streams
     .flatMap((stream) => stream.events)
     .sort((a, b) => a.globalPosition - b.globalPosition);
-  const checkpoint = await latestCheckpoint(readStore);
-  if (checkpoint === null)
-    throw new BundleUnavailableError('no-checkpoint', 'nothing has been signed yet');
   const proven = [];
   for (const event of events) {
     const leaf = await leafOfEvent(readStore, event.eventId);
@@ -82,7 +105,7 @@ export async function exportBundle(options: {
     });
   }
   return {
-    format: EVIDENCE_BUNDLE_FORMAT,
+    format: heads === null ? EVIDENCE_BUNDLE_FORMAT : EVIDENCE_BUNDLE_FORMAT_V2,
     agreementId,
     exportedAt: (options.clock ?? (() => new Date()))().toISOString(),
     streams: streams.map((stream) => ({
@@ -96,6 +119,44 @@ export async function exportBundle(options: {
       publicKeyPem,
     },
     events: proven,
+    ...(heads !== null && {
+      streamHeads: streams.map((stream) => streamHeadProof(heads, stream.streamId)),
+    }),
+  };
+}
+
+/**
+ * The stream-head table a v2 checkpoint signed, recomputed from the hash chain; null for a v1
+ * checkpoint (signed before stream heads existed), whose bundle stays v1.
+ */
+async function headsOf(
+  readStore: SqlExecutor,
+  checkpoint: SignedCheckpoint,
+): Promise<StreamHeadsTree | null> {
+  if (checkpoint.streamHeadsRoot === undefined) return null;
+  const tree = new StreamHeadsTree(await streamHeadsAt(readStore, checkpoint.treeSize));
+  if (streamHeadsRoot(tree.heads).toString('hex') !== checkpoint.streamHeadsRoot)
+    // The hash chain is being rebuilt, or was tampered with: `verify` tells which.
+    throw new BundleUnavailableError(
+      'not-yet-checkpointed',
+      `the hash chain does not give the stream heads the latest checkpoint (${checkpoint.treeSize} events) signed: ask again shortly, or run verify`,
+    );
+  return tree;
+}
+
+/** The stream's signed head with its audit path; for a stream without one, its two neighbours. */
+function streamHeadProof(tree: StreamHeadsTree, streamId: string): StreamHeadProofJson {
+  const { found, index } = tree.locate(streamId);
+  const proof = (at: number) => {
+    const { head, auditPath } = tree.proofAt(at);
+    return { entry: head, index: at, auditPath };
+  };
+  if (found) return { streamId, head: proof(index) };
+  return {
+    streamId,
+    head: null,
+    below: index > 0 ? proof(index - 1) : null,
+    above: index < tree.size ? proof(index) : null,
   };
 }
 

@@ -104,23 +104,40 @@ export interface SignedCheckpointJson {
   readonly rootHash: string;
   readonly chainHash: string;
   readonly timestamp: string;
+  /** v2 only: the root and size of the sorted stream-head table it commits to. */
+  readonly streamHeadsRoot?: string;
+  readonly streamHeadsSize?: number;
   /** Base64 Ed25519 signature over checkpointMessage(...). */
   readonly signature: string;
 }
 
 /**
  * The bytes a checkpoint's signature covers: the UTF-8 of the RFC 8785 canonical JSON of
- * {"chainHash","format":"obligations.checkpoint.v1","rootHash","timestamp","treeSize"}. Written
- * out by hand here (keys already in order, values that need no escaping) so that the verifier
- * does not depend on the server's serialiser.
+ * {"chainHash","format":"obligations.checkpoint.v1","rootHash","timestamp","treeSize"}, or for a
+ * checkpoint with stream heads {"chainHash","format":"obligations.checkpoint.v2","rootHash",
+ * "streamHeadsRoot","streamHeadsSize","timestamp","treeSize"}. Written out by hand here (keys
+ * already in order, values that need no escaping) so that the verifier does not depend on the
+ * server's serialiser. Half a v2 commitment is not a checkpoint.
  */
 export function checkpointMessage(checkpoint: Omit<SignedCheckpointJson, 'signature'>): Buffer {
-  const { treeSize, rootHash, chainHash, timestamp } = checkpoint;
+  const { treeSize, rootHash, chainHash, timestamp, streamHeadsRoot, streamHeadsSize } = checkpoint;
   if (!isSize(treeSize) || !HEX_HASH.test(rootHash) || !HEX_HASH.test(chainHash))
     throw new RangeError('not a checkpoint');
   if (!/^[0-9TZ:.+-]+$/.test(timestamp)) throw new RangeError('not a checkpoint timestamp');
+  if (streamHeadsRoot === undefined && streamHeadsSize === undefined)
+    return Buffer.from(
+      `{"chainHash":"${chainHash}","format":"obligations.checkpoint.v1","rootHash":"${rootHash}","timestamp":"${timestamp}","treeSize":${treeSize}}`,
+      'utf8',
+    );
+  if (
+    streamHeadsRoot === undefined ||
+    streamHeadsSize === undefined ||
+    !HEX_HASH.test(streamHeadsRoot) ||
+    !isSize(streamHeadsSize)
+  )
+    throw new RangeError('not a checkpoint: a stream-head commitment needs its root and size');
   return Buffer.from(
-    `{"chainHash":"${chainHash}","format":"obligations.checkpoint.v1","rootHash":"${rootHash}","timestamp":"${timestamp}","treeSize":${treeSize}}`,
+    `{"chainHash":"${chainHash}","format":"obligations.checkpoint.v2","rootHash":"${rootHash}","streamHeadsRoot":"${streamHeadsRoot}","streamHeadsSize":${streamHeadsSize},"timestamp":"${timestamp}","treeSize":${treeSize}}`,
     'utf8',
   );
 }

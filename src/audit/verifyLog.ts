@@ -6,6 +6,7 @@ import { checkpointsAfter } from './checkpointStore';
 import { CHAIN_START, chainHash, eventLeafHash } from './eventLeaf';
 import { MerkleFrontier } from './merkleFrontier';
 import { verifyCheckpointSignature } from './merkleVerify';
+import { compareStreamIds, streamHeadsRoot, type StreamHead } from './streamHeads';
 
 /**
  * What tampering looks like from the log, at the first position that fails:
@@ -82,6 +83,8 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
   const head = await store.headPosition();
   const frontier = new MerkleFrontier();
   let chain = CHAIN_START;
+  // Each stream's last event so far: what a v2 checkpoint's stream-head root is compared with.
+  const heads = new Map<string, StreamHead>();
   let index = 0;
   let after = 0;
   let checkpointsChecked = 0;
@@ -135,10 +138,21 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
             detail: `the event matches its leaf, but the stored chain hash after it is ${stored.chainHash}, not ${chain.toString('hex')}`,
           });
       }
+      heads.set(event.streamId, {
+        streamId: event.streamId,
+        streamVersion: event.streamVersion,
+        globalPosition: event.globalPosition,
+        leafIndex: index,
+      });
       index += 1;
       while (checkpoints[0] !== undefined && checkpoints[0].treeSize <= index) {
         const checkpoint = checkpoints.shift()!;
-        const failure = checkCheckpoint(checkpoint, index, frontier.root(), chain, publicKeyPem);
+        const failure = checkCheckpoint(
+          checkpoint,
+          index,
+          { root: frontier.root(), chain, heads },
+          publicKeyPem,
+        );
         if (failure !== null)
           return report({
             ...failure,
@@ -179,10 +193,10 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
 function checkCheckpoint(
   checkpoint: SignedCheckpoint,
   index: number,
-  root: Buffer,
-  chain: Buffer,
+  log: { root: Buffer; chain: Buffer; heads: ReadonlyMap<string, StreamHead> },
   publicKeyPem: string | undefined,
 ): Omit<VerifyFailure, 'position' | 'leafIndex'> | null {
+  const { root, chain } = log;
   if (publicKeyPem !== undefined && !verifyCheckpointSignature(checkpoint, publicKeyPem))
     return {
       kind: 'bad-signature',
@@ -198,6 +212,16 @@ function checkCheckpoint(
       kind: 'checkpoint-mismatch',
       detail: `the signed checkpoint of tree size ${checkpoint.treeSize} has root ${checkpoint.rootHash} and chain ${checkpoint.chainHash}; the log gives ${root.toString('hex')} and ${chain.toString('hex')}: an event after the last good checkpoint was altered`,
     };
+  if (checkpoint.streamHeadsRoot !== undefined) {
+    // O(streams) per v2 checkpoint: the price of proving every stream's end in a bundle.
+    const sorted = [...log.heads.values()].sort((a, b) => compareStreamIds(a.streamId, b.streamId));
+    const headsRoot = streamHeadsRoot(sorted).toString('hex');
+    if (checkpoint.streamHeadsRoot !== headsRoot || checkpoint.streamHeadsSize !== sorted.length)
+      return {
+        kind: 'checkpoint-mismatch',
+        detail: `the signed checkpoint of tree size ${checkpoint.treeSize} commits to ${checkpoint.streamHeadsSize} stream heads with root ${checkpoint.streamHeadsRoot}; the log gives ${sorted.length} with root ${headsRoot}`,
+      };
+  }
   return null;
 }
 

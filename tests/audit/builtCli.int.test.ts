@@ -184,6 +184,30 @@ function builtCliSuite(open: (directory: string) => Promise<Target>): void {
         new RegExp(`FAILED[^]*event ${payment.event.eventId} .*not proven in the checkpoint`),
       );
 
+      // The last events of the agreement's stream dropped, the stream list edited to match.
+      const cut = JSON.parse(readFileSync(copy, 'utf8')) as {
+        streams: { streamId: string; version: number }[];
+        events: { event: { streamId: string; streamVersion: number; type: string } }[];
+      };
+      const agreementStream = `agreement-${A}`;
+      const paymentVersion = cut.events.find((e) => e.event.type === 'PaymentReceived')!.event
+        .streamVersion;
+      const signedEnd = cut.streams.find((s) => s.streamId === agreementStream)!.version;
+      cut.events = cut.events.filter(
+        (e) => e.event.streamId !== agreementStream || e.event.streamVersion < paymentVersion,
+      );
+      cut.streams.find((s) => s.streamId === agreementStream)!.version = paymentVersion - 1;
+      const cutFile = join(elsewhere, 'cut.json');
+      writeFileSync(cutFile, JSON.stringify(cut));
+      const truncated = cli(['verify-bundle', cutFile, '--public-key', keyFile], {}, elsewhere);
+      expect(truncated.code).toBe(1);
+      expect(truncated.stderr).toContain(
+        `${agreementStream}: the signed checkpoint puts the stream's end at version ${signedEnd}`,
+      );
+      expect(truncated.stderr).toContain(
+        `but the bundle ends it at version ${paymentVersion - 1}: events at its end were left out and the stream list edited`,
+      );
+
       const otherKeyFile = join(elsewhere, 'other.pem');
       writeFileSync(otherKeyFile, OTHER_KEY.publicKeyPem);
       const wrongKey = cli(['verify-bundle', copy, '--public-key', otherKeyFile], {}, elsewhere);

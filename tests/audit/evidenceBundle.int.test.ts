@@ -143,6 +143,83 @@ function bundleSuite(open: () => Promise<Stores>): void {
     expect(check(forged).ok).toBe(true);
   });
 
+  it('is v2: a v2 checkpoint commits to every stream’s head, and each stream of the bundle ends at its proven head', () => {
+    expect(bundle.format).toBe('obligations.evidence-bundle.v2');
+    expect(bundle.checkpoint.streamHeadsRoot).toMatch(/^[0-9a-f]{64}$/);
+    // The admin key's stream and the two of the bundle, at least.
+    expect(bundle.checkpoint.streamHeadsSize).toBeGreaterThanOrEqual(3);
+    const agreementStream = `agreement-${A}`;
+    const lastOfAgreement = bundle.events
+      .filter((e) => e.event.streamId === agreementStream)
+      .at(-1)!;
+    expect(bundle.streamHeads).toEqual([
+      expect.objectContaining({
+        streamId: agreementStream,
+        head: expect.objectContaining({
+          entry: {
+            streamId: agreementStream,
+            streamVersion: lastOfAgreement.event.streamVersion,
+            globalPosition: lastOfAgreement.event.globalPosition,
+            leafIndex: lastOfAgreement.leafIndex,
+          },
+        }) as unknown,
+      }),
+      expect.objectContaining({ streamId: 'product-biib015' }),
+    ]);
+  });
+
+  it('fails when the last events of a stream are dropped AND the stream list edited to match, naming the signed end', () => {
+    const cut = clone(bundle);
+    const agreementStream = `agreement-${A}`;
+    const declared = cut.streams.find((s) => s.streamId === agreementStream)!;
+    const signedEnd = declared.version;
+    // The payment and whatever followed it in the agreement's stream.
+    const payment = cut.events.find((e) => e.event.type === 'PaymentReceived')!;
+    const keepUpTo = payment.event.streamVersion - 1;
+    cut.events = cut.events.filter(
+      (e) => e.event.streamId !== agreementStream || e.event.streamVersion <= keepUpTo,
+    );
+    declared.version = keepUpTo;
+    const report = check(cut);
+    expect(report.ok).toBe(false);
+    expect(report.payments).toBeNull();
+    expect(report.failures.map((f) => f.reason)).toEqual([
+      `${agreementStream}: the signed checkpoint puts the stream's end at version ${signedEnd} (position ${bundle.streamHeads![0]!.head!.entry.globalPosition}), but the bundle ends it at version ${keepUpTo}: events at its end were left out and the stream list edited`,
+    ]);
+    // Before stream heads, this bundle was indistinguishable from a complete one.
+    const v1Like = { ...cut, format: 'obligations.evidence-bundle.v1', streamHeads: undefined };
+    expect(reasons(v1Like).join()).toContain(
+      `${agreementStream}: the bundle has no proof of where the stream ended at the checkpoint`,
+    );
+  });
+
+  it('fails when the signed head is edited to match the cut bundle, or dropped, or the commitment removed', () => {
+    const agreementStream = `agreement-${A}`;
+    const edited = clone(bundle);
+    const head = edited.streamHeads![0]!.head!;
+    head.entry.streamVersion -= 1;
+    edited.streams[0]!.version -= 1;
+    edited.events = edited.events.filter(
+      (e) =>
+        e.event.streamId !== agreementStream || e.event.streamVersion <= head.entry.streamVersion,
+    );
+    expect(reasons(edited).join()).toContain(
+      `${agreementStream}: its stream head (version ${head.entry.streamVersion}) is not proven in the checkpoint's stream heads`,
+    );
+    const dropped = clone(bundle);
+    dropped.streamHeads = dropped.streamHeads!.slice(1);
+    expect(reasons(dropped)).toEqual([
+      `${agreementStream}: the bundle has no proof of where the stream ended at the checkpoint (its signed stream head): events at its end may have been left out`,
+    ]);
+    // Stripping the commitment from the checkpoint breaks its signature.
+    const stripped = clone(bundle);
+    delete stripped.checkpoint.streamHeadsRoot;
+    delete stripped.checkpoint.streamHeadsSize;
+    delete stripped.streamHeads;
+    stripped.format = 'obligations.evidence-bundle.v1';
+    expect(reasons(stripped)[0]).toMatch(/^bad signature/);
+  });
+
   it('answers 404 for an agreement it does not know', async () => {
     const response = await fetch(`${service.baseUrl}/audit/bundles/agreements/nope`, {
       headers: { authorization: `Bearer ${service.adminKey}` },

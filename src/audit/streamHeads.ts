@@ -1,0 +1,144 @@
+import type { SqlExecutor } from '../readstore/readStore';
+import { canonicalJson } from '../eventstore/json';
+import { hashLeaf } from './eventLeaf';
+import { MerkleFrontier } from './merkleFrontier';
+import { hashChildren, inclusionPath } from './merkleTree';
+
+/** Names the byte format of a stream-head entry, inside the bytes themselves. */
+export const STREAM_HEAD_FORMAT = 'obligations.stream-head.v1';
+
+/** Where one stream stood when a checkpoint was signed: its last event among the checkpoint's leaves. */
+export interface StreamHead {
+  readonly streamId: string;
+  /** The stream's version (its event count) within the first `treeSize` leaves. */
+  readonly streamVersion: number;
+  readonly globalPosition: number;
+  readonly leafIndex: number;
+}
+
+/**
+ * The bytes committed for one stream head: the UTF-8 of the RFC 8785 canonical JSON of
+ * {"format":"obligations.stream-head.v1","globalPosition":…,"leafIndex":…,"streamId":…,"streamVersion":…}.
+ * bundleVerify.ts writes the same bytes with its own serialiser; README "Tamper evidence" too.
+ */
+export function streamHeadEntry(head: StreamHead): string {
+  return canonicalJson({
+    format: STREAM_HEAD_FORMAT,
+    streamId: head.streamId,
+    streamVersion: head.streamVersion,
+    globalPosition: head.globalPosition,
+    leafIndex: head.leafIndex,
+  });
+}
+
+/**
+ * The order of the table the checkpoint commits to: by the UTF-8 bytes of the stream id. Not the
+ * database's collation (it differs between engines and locales): an auditor proving that a
+ * stream is absent checks its two neighbours in this order.
+ */
+export function compareStreamIds(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** The leaf hashes of the sorted heads: SHA-256(0x00 || entry bytes), as for events. */
+function headLeafHashes(heads: readonly StreamHead[]): Buffer[] {
+  return heads.map((head) => hashLeaf(Buffer.from(streamHeadEntry(head), 'utf8')));
+}
+
+/** MTH over the heads (sorted with compareStreamIds): what a checkpoint signs as streamHeadsRoot. */
+export function streamHeadsRoot(sortedHeads: readonly StreamHead[]): Buffer {
+  const frontier = new MerkleFrontier();
+  for (const hash of headLeafHashes(sortedHeads)) frontier.push(hash);
+  return frontier.root();
+}
+
+/** The sorted table in memory with every perfect subtree, for audit paths of its entries. */
+export class StreamHeadsTree {
+  private readonly levels: Buffer[][];
+  private readonly indexOf = new Map<string, number>();
+
+  constructor(readonly heads: readonly StreamHead[]) {
+    this.levels = [headLeafHashes(heads)];
+    for (let level = this.levels[0]!; level.length > 1;) {
+      const next: Buffer[] = [];
+      for (let i = 0; i + 1 < level.length; i += 2)
+        next.push(hashChildren(level[i]!, level[i + 1]!));
+      this.levels.push(next);
+      level = next;
+    }
+    heads.forEach((head, index) => this.indexOf.set(head.streamId, index));
+  }
+
+  get size(): number {
+    return this.heads.length;
+  }
+
+  /** The entry at `index` with its audit path in the tree of all heads. */
+  proofAt(index: number): { head: StreamHead; index: number; auditPath: string[] } {
+    const path = inclusionPath(index, this.size, (level, i) => {
+      const hash = this.levels[level]?.[i];
+      if (hash === undefined) throw new Error(`no stream-head node ${level}/${i}`);
+      return hash;
+    });
+    return { head: this.heads[index]!, index, auditPath: path.map((node) => node.toString('hex')) };
+  }
+
+  /** Where the stream's entry is, or, when it has none, the index it would take. */
+  locate(streamId: string): { found: boolean; index: number } {
+    const index = this.indexOf.get(streamId);
+    if (index !== undefined) return { found: true, index };
+    let low = 0;
+    let high = this.heads.length;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      if (compareStreamIds(this.heads[middle]!.streamId, streamId) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return { found: false, index: low };
+  }
+}
+
+interface HeadRow {
+  stream_id: string;
+  stream_version: number | string;
+  global_position: number | string;
+  leaf_index: number | string;
+}
+
+const headOf = (row: HeadRow): StreamHead => ({
+  streamId: row.stream_id,
+  streamVersion: Number(row.stream_version),
+  globalPosition: Number(row.global_position),
+  leafIndex: Number(row.leaf_index),
+});
+
+/**
+ * Every stream's head within the first `treeSize` leaves, sorted: from the hash chain's current
+ * heads (projections/hashChain.ts), each moved past `treeSize` since then looked up among the
+ * leaves below it. The heads are read after the leaves below `treeSize` were written and only
+ * move forward, so a head still below `treeSize` is the head at `treeSize`. One read of the
+ * table: O(streams), which is what a checkpoint commits to.
+ */
+export async function streamHeadsAt(
+  executor: SqlExecutor,
+  treeSize: number,
+): Promise<StreamHead[]> {
+  const current = await executor.query<HeadRow>(
+    'SELECT stream_id, stream_version, global_position, leaf_index FROM audit_stream_heads',
+  );
+  const heads: StreamHead[] = [];
+  for (const row of current) {
+    const head = headOf(row);
+    if (head.leafIndex < treeSize) {
+      heads.push(head);
+      continue;
+    }
+    const [earlier] = await executor.query<HeadRow>(
+      `SELECT stream_id, stream_version, global_position, leaf_index FROM audit_leaves
+       WHERE stream_id = ? AND leaf_index < ? ORDER BY leaf_index DESC LIMIT 1`,
+      [head.streamId, treeSize],
+    );
+    if (earlier !== undefined) heads.push(headOf(earlier));
+  }
+  return heads.sort((a, b) => compareStreamIds(a.streamId, b.streamId));
+}
