@@ -25,6 +25,7 @@ import { GroupCommitter, type Outcome } from '../groupCommit';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRecordRow } from '../eventRecordRow';
 import { checksumOf, pendingMigrations, type AppliedMigration } from '../migration';
 import { prepareAppend } from '../preparedEvent';
+import { RecentEvents } from '../recentEvents';
 import { WakeSignal } from '../wakeSignal';
 import { sqliteMigrations } from './migrations';
 import { openSqliteDatabase, sqliteStartupError, sqliteUnavailableOr } from './sqliteDatabase';
@@ -48,6 +49,11 @@ export interface SqliteEventStoreOptions {
  */
 export class SqliteEventStore implements EventStore {
   private readonly appended = new WakeSignal();
+  /**
+   * What this process appended last: its subscribers read new events from here. Never readAll:
+   * a verification must see the file as it is, not as this process wrote it.
+   */
+  private readonly recent = new RecentEvents();
   private readonly subscriptions: SubscriptionRegistry;
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
   private readonly clock: () => Date;
@@ -65,7 +71,7 @@ export class SqliteEventStore implements EventStore {
     this.clock = options.clock ?? (() => new Date());
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.subscriptions = new SubscriptionRegistry({
-      readAll: (readOptions) => this.readAll(readOptions),
+      readAll: (readOptions) => this.readForSubscribers(readOptions),
       appended: this.appended,
       pollIntervalMs: this.pollIntervalMs,
       logger: this.logger,
@@ -156,6 +162,11 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** New events from memory when this process appended them, else from the file. */
+  private async readForSubscribers(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.recent.after(options.after, options.maxCount) ?? this.readAll(options);
+  }
+
   async headPosition(): Promise<number> {
     this.assertOpen();
     return this.statements.headPosition.get() ?? 0;
@@ -212,8 +223,10 @@ export class SqliteEventStore implements EventStore {
 
   private commitBatch(requests: readonly AppendRequest[]): Outcome<AppendResult>[] {
     let outcomes: Outcome<AppendResult>[];
+    // The rows of the transaction that commits: remembered for the subscribers once it has.
+    let written: EventRow[] = [];
     try {
-      outcomes = this.db.transaction(() => this.writeBatch(requests)).immediate();
+      outcomes = this.db.transaction(() => this.writeBatch(requests, (written = []))).immediate();
     } catch (error) {
       // Something unexpected (disk full, I/O error) failed the whole transaction: nothing of it
       // was written. Retry each append alone so that one bad append does not fail the others.
@@ -224,19 +237,29 @@ export class SqliteEventStore implements EventStore {
         return requests.map(() => ({ ok: false, error: failure }));
       return requests.map((request) => {
         try {
-          return this.db.transaction(() => this.writeBatch([request])).immediate()[0]!;
+          const rows: EventRow[] = [];
+          const outcome = this.db
+            .transaction(() => this.writeBatch([request], rows))
+            .immediate()[0]!;
+          this.recent.remember(rows);
+          if (outcome.ok && !outcome.value.alreadyAppended) this.appended.notify();
+          return outcome;
         } catch (singleError) {
           return { ok: false, error: sqliteUnavailableOr(singleError) };
         }
       });
     }
+    this.recent.remember(written);
     if (outcomes.some((outcome) => outcome.ok && !outcome.value.alreadyAppended))
       this.appended.notify();
     return outcomes;
   }
 
   /** Runs inside the write transaction. Expected failures are outcomes; anything else aborts it. */
-  private writeBatch(requests: readonly AppendRequest[]): Outcome<AppendResult>[] {
+  private writeBatch(
+    requests: readonly AppendRequest[],
+    written: EventRow[],
+  ): Outcome<AppendResult>[] {
     const head = this.statements.head.get();
     const streamIds = new Set(requests.map((request) => request.streamId));
     const eventIds = new Set(
@@ -272,7 +295,10 @@ export class SqliteEventStore implements EventStore {
         throw error;
       }
       if (plan.kind === 'append')
-        for (const row of plan.rows) this.statements.insert.run(toParameters(row));
+        for (const row of plan.rows) {
+          this.statements.insert.run(toParameters(row));
+          written.push(row);
+        }
       return { ok: true, value: plan.result };
     });
   }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StoreStartupError } from '../../../src/eventstore/errors';
+import type { RecordedEvent } from '../../../src/eventstore/eventStore';
 import { SqliteEventStore } from '../../../src/eventstore/sqlite/sqliteEventStore';
 import { atomicAppendContract } from '../../support/atomicAppendContract';
 import { newEvent } from '../../support/eventStoreContract';
@@ -46,6 +47,62 @@ describe('SQLite store', () => {
       ]);
     } finally {
       db.close();
+    }
+  });
+
+  it('feeds its subscribers what it appended from memory exactly as the file holds it, and what another process appended from the file', async () => {
+    const path = join(directory, 'events.db');
+    const mine = open(path);
+    const other = open(path);
+    const received: RecordedEvent[] = [];
+    const subscription = mine.subscribe({
+      after: 0,
+      batchSize: 2,
+      handle: async (events) => {
+        received.push(...events);
+      },
+    });
+    try {
+      // Interleaved writers: memory must never answer for positions the other one wrote.
+      await mine.append('agreement-1', [newEvent({ n: 1 }), newEvent({ n: 2 })], {
+        expectedVersion: 'no-stream',
+      });
+      await other.append('agreement-2', [newEvent({ n: 3 })], { expectedVersion: 'no-stream' });
+      await mine.append('agreement-1', [newEvent({ n: 4 })], { expectedVersion: 2 });
+      await mine.append('agreement-3', [newEvent({ nested: { list: [1, 'a'] } })], {
+        expectedVersion: 'no-stream',
+      });
+      const deadline = Date.now() + 10_000;
+      while (received.length < 5 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(received).toEqual(await other.readAll({ after: 0, maxCount: 10 }));
+      // Shared by every subscriber of the process: nobody may change it.
+      const last = received.at(-1)!;
+      expect(Object.isFrozen(last.data)).toBe(true);
+      expect(Object.isFrozen((last.data as { nested: object }).nested)).toBe(true);
+    } finally {
+      await subscription.stop();
+      await mine.close();
+      await other.close();
+    }
+  });
+
+  it('reads the file, not its memory: a change made behind its back shows', async () => {
+    const path = join(directory, 'events.db');
+    const store = open(path);
+    try {
+      await store.append('agreement-1', [newEvent({ n: 1 })], { expectedVersion: 'no-stream' });
+      const db = new Database(path);
+      for (const { name } of db
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        .all())
+        db.exec(`DROP TRIGGER "${name}"`);
+      db.prepare(`UPDATE events SET data = '{"n":999}' WHERE global_position = 1`).run();
+      db.close();
+      const [read] = await store.readAll({ after: 0, maxCount: 1 });
+      expect(read!.data).toEqual({ n: 999 });
+    } finally {
+      await store.close();
     }
   });
 
