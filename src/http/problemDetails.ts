@@ -71,6 +71,14 @@ export function problemFor(error: unknown): Problem {
     };
   }
   if (clientError) return httpProblem(clientError.status, clientError.message);
+  if (isUndecodablePath(error)) {
+    return {
+      type: problemType('malformed-path'),
+      title: 'The path is not valid percent-encoding',
+      status: 400,
+      detail: 'A segment of the path has a % not followed by the UTF-8 bytes of a character.',
+    };
+  }
   return httpProblem(
     500,
     'An unexpected error occurred. It has been logged; quote the requestId when you report it.',
@@ -121,6 +129,14 @@ function asExposedClientError(
   };
   if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) return null;
   return { status, message: error.message, type };
+}
+
+/**
+ * The router decodes path parameters before any handler runs; a `%` sequence that is not UTF-8
+ * (`/agreements/%E0%A4`) throws a URIError it marks 400 but not `expose`.
+ */
+function isUndecodablePath(error: unknown): boolean {
+  return error instanceof URIError && (error as URIError & { status?: unknown }).status === 400;
 }
 
 // A store outage or a restart usually passes within seconds; clients (and our own integrations)

@@ -198,6 +198,14 @@ describe('errors as problem details', () => {
     });
   });
 
+  it('answers a path parameter that is not valid percent-encoding with a 400 problem', async () => {
+    for (const path of ['/streams/%', '/streams/%E0%A4%A', '/streams/%C0%AF']) {
+      const response = await request(app()).post(path).send({}).expect(400);
+      expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(response.body).toMatchObject({ type: '/problems/malformed-path', status: 400 });
+    }
+  });
+
   it('answers an unexpected failure with a bare 500 and logs it with its stack', async () => {
     const response = await request(app()).get('/fail').set('X-Request-Id', 'r-500').expect(500);
     expect(response.body).toMatchObject({ status: 500, title: 'Internal Server Error' });
