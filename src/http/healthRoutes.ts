@@ -9,14 +9,6 @@ export interface HealthRoutesOptions {
   readonly readStore?: Pick<ReadStore, 'ping'>;
   /** Aborted when shutdown begins. */
   readonly shutdownSignal: AbortSignal;
-  /** What this instance cannot do although it is ready, known at startup (no signing key). */
-  readonly readinessWarnings?: readonly ReadinessWarning[];
-}
-
-/** A degraded capability `/readyz` reports beside its 200: worth an alert, not a restart. */
-export interface ReadinessWarning {
-  readonly code: string;
-  readonly detail: string;
 }
 
 /**
@@ -24,12 +16,7 @@ export interface ReadinessWarning {
  * 200 only while the service can do its work (send me traffic), so a store outage or a shutdown
  * takes the instance out of the load balancer without restarting it.
  */
-export function healthRoutes({
-  store,
-  readStore,
-  shutdownSignal,
-  readinessWarnings = [],
-}: HealthRoutesOptions): Router {
+export function healthRoutes({ store, readStore, shutdownSignal }: HealthRoutesOptions): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -73,10 +60,7 @@ export function healthRoutes({
       });
       return;
     }
-    res.json({
-      status: 'ok',
-      ...(readinessWarnings.length > 0 && { warnings: readinessWarnings }),
-    });
+    res.json({ status: 'ok' });
   });
   return router;
 }

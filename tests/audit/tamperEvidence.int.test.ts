@@ -324,6 +324,21 @@ function tamperSuite(open: () => Promise<Target>): void {
     });
   });
 
+  it('refuses a consistency proof between trees it does not have, naming each bad size', async () => {
+    const response = await fetch(
+      `${service.baseUrl}/audit/proofs/consistency?from=${head + 2}&to=${head + 1}`,
+      { headers: { authorization: `Bearer ${service.adminKey}` } },
+    );
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({
+      type: '/problems/bad-tree-sizes',
+      errors: [
+        { pointer: '/query/from', detail: `must be at most to (${head + 1})` },
+        { pointer: '/query/to', detail: expect.stringMatching(/^must be at most \d+/) },
+      ],
+    });
+  });
+
   it('verifies over HTTP as a job (202, Location, progress), which reports an edited event at its position', async () => {
     await target.tamper([`UPDATE events SET data = '{"n":999}' WHERE global_position = 8`]);
     const job = await verifyOverHttp(service);

@@ -319,6 +319,7 @@ export class IdempotencyKeyReusedError extends HttpProblemError {
       title: 'This Idempotency-Key was used for another request',
       status: 422,
       detail: `The Idempotency-Key ${key} was sent before with another method, path or body. Use a new key for a new request.`,
+      errors: [{ detail: 'already used for another request', pointer: POINTER }],
     });
     this.name = 'IdempotencyKeyReusedError';
   }

@@ -124,7 +124,11 @@ function idempotencyContract(name: string, target: () => Promise<Target>): void 
       await pay(app, key, '1000').expect(201);
       const reused = await pay(app, key, '2000').expect(422);
       expect(reused.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(reused.body).toMatchObject({ type: '/problems/idempotency-key-reused', status: 422 });
+      expect(reused.body).toMatchObject({
+        type: '/problems/idempotency-key-reused',
+        status: 422,
+        errors: [{ pointer: '/headers/idempotency-key' }],
+      });
       expect(runs).toBe(1);
     });
 
