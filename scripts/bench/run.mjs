@@ -1,223 +1,120 @@
-// `npm run bench`: signed-webhook ingestion of the real service (dist/, production mode, a fresh
-// SQLite store) against a baseline (a bare express 5 app inserting the same row per request into
-// SQLite, WAL, synchronous=NORMAL), each loaded from a separate process with autocannon at 1, 16
-// and 64 connections. Builds nothing: run `npm run build` first. Writes bench/results.json and
-// prints a Markdown table. BENCH_SECONDS (default 10) sets each measurement's length,
-// BENCH_CONNECTIONS (default 1,16,64) the connection counts, BENCH_WARMUP_SECONDS (default 2)
-// the warm-up of each server before it is measured.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+// `npm run bench`: the benchmarks of issue 8, section by section. Builds nothing: run `npm run
+// build` first. BENCH_SECTIONS (default ingestion,queries,rebuild,restart) chooses the sections,
+// each runnable alone:
+// - ingestion (ingestion.mjs): signed-webhook ingestion of the service against a bare baseline;
+// - queries (queries.mjs): query latency on the large fixture;
+// - rebuild (rebuild.mjs): projection rebuild rate on the fixture against a raw fold loop;
+// - restart (restart.mjs): time to ready and to caught up after a restart with a backlog.
+// The last three share the fixture (fixture.mjs: BENCH_AGREEMENTS, default 10,000 agreements of
+// about 106 events), generated once into bench/.fixture/ and reused. Results are merged into
+// bench/results.json (a section not run keeps its last results) and printed as Markdown tables.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import process from 'node:process';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { ensureFixture } from './fixture.mjs';
+import { ingestionSection } from './ingestion.mjs';
+import { queriesSection } from './queries.mjs';
+import { rebuildSection } from './rebuild.mjs';
+import { restartSection } from './restart.mjs';
+import { CLI_JS, MAIN_JS, ROOT, fail } from './service.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN_JS = join(ROOT, 'dist', 'src', 'main.js');
-const CLI_JS = join(ROOT, 'dist', 'src', 'cli.js');
-const SECONDS = positiveInteger('BENCH_SECONDS', 10);
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
-const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
-const INTEGRATION_ID = 'bench-cro';
+const SECTIONS = ['ingestion', 'queries', 'rebuild', 'restart'];
+const RESULTS = join(ROOT, 'bench', 'results.json');
 
-function positiveInteger(name, fallback) {
-  const value = process.env[name] === undefined ? fallback : Number(process.env[name]);
-  if (!Number.isInteger(value) || value <= 0) fail(`${name} must be a positive integer`);
-  return value;
+function chosenSections() {
+  const chosen = (process.env.BENCH_SECTIONS ?? SECTIONS.join(','))
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of chosen)
+    if (!SECTIONS.includes(name))
+      fail(`BENCH_SECTIONS: no section ${name}; the sections are ${SECTIONS.join(', ')}`);
+  return SECTIONS.filter((name) => chosen.includes(name));
 }
 
-function fail(message) {
-  process.stderr.write(`bench: ${message}\n`);
-  process.exit(1);
+function machine() {
+  const sqlite = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      "const D=require('better-sqlite3');console.log(new D(':memory:').prepare('select sqlite_version() v').get().v)",
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    sqlite: sqlite.stdout.trim() || 'unknown',
+    betterSqlite3: pkg.dependencies['better-sqlite3'],
+    express: pkg.dependencies.express,
+    loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100),
+  };
 }
 
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function startProcess(name, args, env) {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise((resolve) => child.once('close', resolve));
-  return { name, child, exited, output: () => output };
-}
-
-async function waitReady(server, url) {
-  const deadline = Date.now() + 30_000;
-  let exited = false;
-  void server.exited.then(() => (exited = true));
-  while (Date.now() < deadline && !exited) {
-    try {
-      const response = await globalThis.fetch(`${url}/readyz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
+function previousResults() {
+  if (!existsSync(RESULTS)) return {};
+  try {
+    return JSON.parse(readFileSync(RESULTS, 'utf8'));
+  } catch {
+    return {};
   }
-  fail(`${server.name} did not become ready:\n${server.output()}`);
-}
-
-/** Peak resident set size (VmHWM) of a process, in MiB. */
-function peakRssMiB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^VmHWM:\s+(\d+) kB$/m.exec(status);
-  return match === null ? null : Number(match[1]) / 1024;
-}
-
-function load(url, secret, connections, seconds, label) {
-  const options = JSON.stringify({
-    url,
-    integrationId: INTEGRATION_ID,
-    secret,
-    connections,
-    seconds,
-    label,
-  });
-  const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'load.mjs'), options], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  if (run.status !== 0) fail(`the load generator failed:\n${run.stdout}${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split('\n').pop());
-}
-
-async function registerIntegration(url, adminKey) {
-  const response = await globalThis.fetch(`${url}/admin/integrations`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      integrationId: INTEGRATION_ID,
-      name: 'Benchmark CRO',
-      eventTypes: ['INDSubmitted'],
-    }),
-  });
-  const body = await response.json();
-  if (response.status !== 201 || typeof body.secret !== 'string') {
-    fail(`registering the integration answered ${response.status}: ${JSON.stringify(body)}`);
-  }
-  return body.secret;
-}
-
-function markdown(results) {
-  const lines = [
-    '| target | connections | requests/s | p50 ms | p99 ms | errors | non-2xx | vs baseline |',
-    '| ------ | ----------: | ---------: | -----: | -----: | -----: | ------: | ----------: |',
-  ];
-  for (const row of results.ingestion) {
-    const baseline = results.ingestion.find(
-      (other) => other.target === 'baseline' && other.connections === row.connections,
-    );
-    const ratio =
-      row.target === 'service' && baseline !== undefined && baseline.requestsPerSecond > 0
-        ? `${(row.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}x`
-        : '';
-    lines.push(
-      `| ${row.target} | ${row.connections} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ${row.errors + row.timeouts} | ${row.non2xx} | ${ratio} |`,
-    );
-  }
-  lines.push('');
-  lines.push('| process | peak RSS (VmHWM) MiB |');
-  lines.push('| ------- | -------------------: |');
-  for (const [name, mib] of Object.entries(results.peakRssMiB)) {
-    lines.push(`| ${name} | ${mib === null ? 'n/a' : mib.toFixed(1)} |`);
-  }
-  return lines.join('\n');
 }
 
 async function main() {
   if (!existsSync(MAIN_JS) || !existsSync(CLI_JS)) {
     fail('dist/ is missing: run `npm run build` first (the bench builds nothing itself)');
   }
-  const dir = mkdtempSync(join(os.tmpdir(), 'obligations-bench-'));
-  const keys = spawnSync(process.execPath, [CLI_JS, 'keys', 'generate'], { encoding: 'utf8' });
-  if (keys.status !== 0) fail(`keys generate failed: ${keys.stderr}`);
-  const adminKey = keys.stdout.trim();
+  const sections = chosenSections();
+  const m = machine();
+  const tables = [];
+  const results = { ...previousResults(), when: new Date().toISOString(), machine: m };
 
-  const servicePort = await freePort();
-  const baselinePort = await freePort();
-  const serviceUrl = `http://127.0.0.1:${servicePort}`;
-  const baselineUrl = `http://127.0.0.1:${baselinePort}`;
-  const service = startProcess('service', [MAIN_JS], {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: String(servicePort),
-    EVENT_STORE_URL: `sqlite:${join(dir, 'service', 'obligations.db')}`,
-    BOOTSTRAP_ADMIN_KEY: adminKey,
-  });
-  const baseline = startProcess('baseline', [join(ROOT, 'scripts', 'bench', 'baseline.mjs')], {
-    NODE_ENV: 'production',
-    PORT: String(baselinePort),
-    BASELINE_DB: join(dir, 'baseline.db'),
-  });
-  const stopAll = async () => {
-    for (const server of [service, baseline]) server.child.kill('SIGTERM');
-    await Promise.all([service.exited, baseline.exited]);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    mkdirSync(join(dir, 'service'), { recursive: true });
-    await Promise.all([waitReady(service, serviceUrl), waitReady(baseline, baselineUrl)]);
-    const secret = await registerIntegration(serviceUrl, adminKey);
-
-    const targets = [
-      { target: 'service', url: serviceUrl },
-      { target: 'baseline', url: baselineUrl },
-    ];
-    if (WARMUP_SECONDS > 0) {
-      for (const { target, url } of targets) {
-        process.stderr.write(`warming up ${target} for ${WARMUP_SECONDS} s\n`);
-        load(url, secret, 16, WARMUP_SECONDS, `${target}-warmup`);
-      }
-    }
-    const ingestion = [];
-    for (const connections of CONNECTIONS) {
-      for (const { target, url } of targets) {
-        process.stderr.write(`${target}: ${connections} connection(s) for ${SECONDS} s\n`);
-        const result = load(url, secret, connections, SECONDS, `${target}-${connections}`);
-        ingestion.push({ target, connections, ...result });
-      }
-    }
-    const results = {
-      when: new Date().toISOString(),
-      machine: {
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        cores: os.cpus().length,
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        os: `${os.type()} ${os.release()}`,
-        node: process.version,
-      },
-      secondsPerRun: SECONDS,
-      ingestion,
-      peakRssMiB: {
-        service: peakRssMiB(service.child.pid),
-        baseline: peakRssMiB(baseline.child.pid),
-      },
-    };
-    mkdirSync(join(ROOT, 'bench'), { recursive: true });
-    writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
-    const m = results.machine;
-    process.stdout.write(
-      `Signed-webhook ingestion (INDSubmitted), ${SECONDS} s per run; ${m.cpu}, ${m.cores} cores, ${m.os}, Node ${m.node}\n\n`,
-    );
-    process.stdout.write(markdown(results) + '\n\nwritten to bench/results.json\n');
-  } finally {
-    await stopAll();
+  if (sections.includes('ingestion')) {
+    const { results: ingestion, markdown } = await ingestionSection();
+    // The ingestion's keys stay where the first version of the bench wrote them.
+    Object.assign(results, ingestion);
+    tables.push(markdown);
   }
+  const needsFixture = sections.some((name) => name !== 'ingestion');
+  const fixture = needsFixture
+    ? await ensureFixture({ agreements: Number(process.env.BENCH_AGREEMENTS ?? 10_000) })
+    : null;
+  if (fixture !== null) results.fixture = { dir: fixture.dir, ...fixture.meta };
+  if (sections.includes('queries')) {
+    const { results: queries, markdown } = await queriesSection({ fixture });
+    results.queries = queries;
+    tables.push(markdown);
+  }
+  if (sections.includes('rebuild')) {
+    const { results: rebuild, markdown } = await rebuildSection({ fixture });
+    results.rebuild = rebuild;
+    tables.push(markdown);
+  }
+  if (sections.includes('restart')) {
+    const rebuild = sections.includes('rebuild') ? results.rebuild : null;
+    const { results: restart, markdown } = await restartSection({ fixture, rebuild });
+    results.restart = restart;
+    tables.push(markdown);
+  }
+
+  mkdirSync(join(ROOT, 'bench'), { recursive: true });
+  writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+  const fixtureLine =
+    fixture === null
+      ? ''
+      : `; fixture ${fixture.meta.events} events, ${fixture.meta.agreements} agreements (generated in ${Math.round(fixture.meta.appendSeconds + fixture.meta.catchUpSeconds)} s)`;
+  process.stdout.write(
+    `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, SQLite ${m.sqlite} (better-sqlite3 ${m.betterSqlite3}), express ${m.express}; load average at start ${m.loadAverageAtStart.join(' ')}${fixtureLine}\n\n`,
+  );
+  process.stdout.write(
+    tables.join('\n\n') + `\n\nwritten to bench/results.json (${sections.join(', ')})\n`,
+  );
 }
 
 await main();
