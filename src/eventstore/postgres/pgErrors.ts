@@ -20,7 +20,12 @@ export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string')
     return CONNECTION_ERROR_CODES.has(code) || isConnectionSqlState(code);
-  return error instanceof Error && /timeout|terminated|Connection terminated/i.test(error.message);
+  // node-postgres says so without a code for a pooled connection the server closed a moment ago
+  // (a shutdown reaches idle connections too), when that connection is used before it is dropped.
+  return (
+    error instanceof Error &&
+    /timeout|terminated|Connection terminated|encountered a connection error/i.test(error.message)
+  );
 }
 
 /** A connection error as the port's StoreUnavailableError (503 at the edge); others unchanged. */

@@ -99,6 +99,10 @@ export class PostgresReadStore implements ReadStore {
     client.on('error', observe);
     try {
       return await inTransaction(client, work);
+    } catch (error) {
+      // As for query and execute: the webhook inbox and idempotency keys write in transactions,
+      // and a server lost under them is a 503 with Retry-After at the edge, not a 500.
+      throw unavailableOr(error);
     } finally {
       client.off('error', observe);
       client.release();
