@@ -17,6 +17,7 @@ import { createTestDatabase, describeWithPostgres } from '../support/postgresTar
 import { startService, type ServiceProcess } from '../support/serviceProcess';
 import { testLogger } from '../support/testLogger';
 import { httpClient, snapshot, writeHistory, type Call } from '../workers/rebuildHistory';
+import { caughtUp } from './caughtUp';
 import { exactlyOnceViolations, readWholeLog } from './deliveryLedger';
 import {
   agreementFactsByWebhook,
@@ -287,20 +288,6 @@ function crashSuite(openFiles: () => Promise<StoreFiles>): void {
       },
     );
   });
-}
-
-/** Every projection and policy of the service has applied the head of the log (its /metrics). */
-async function caughtUp(baseUrl: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
-    const lags = [...metrics.matchAll(/^projection_lag_events\{[^}]*\} (\d+)/gm)].map((m) =>
-      Number(m[1]),
-    );
-    if (lags.length > 0 && lags.every((lag) => lag === 0)) return;
-    if (Date.now() > deadline) throw new Error(`the projections did not catch up: ${lags.join()}`);
-    await sleep(100);
-  }
 }
 
 describe('kill -9 under webhook load on SQLite', () => crashSuite(async () => sqliteFiles()));
