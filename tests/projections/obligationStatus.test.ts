@@ -19,6 +19,7 @@ const obligation = (changes: Partial<Obligation> = {}): Obligation => ({
   disputed: usd(0n),
   disputes: [],
   dueOn: '2015-06-01' as BusinessDate,
+  dueKnownOn: '2015-03-31' as BusinessDate,
   payment: null,
   arisesOn: '2015-03-31' as BusinessDate,
   reversed: false,

@@ -110,6 +110,8 @@ export interface AgreementState {
   /** By `accruedRoyaltyKey`. */
   readonly accruedRoyalties: ReadonlyMap<string, AccruedRoyalty>;
   readonly payments: ReadonlyMap<string, ReceivedPaymentRecord>;
+  /** The day of each payment notice and invoice, by event id: due dates they set are known from it. */
+  readonly noticeDays: ReadonlyMap<string, BusinessDate>;
   readonly entries: ReadonlyMap<string, ReversibleEntry>;
   readonly reversedEventIds: ReadonlySet<string>;
   /** By the ObligationDisputed event id, while unresolved. */
@@ -138,6 +140,7 @@ export const initialState: AgreementState = {
   thirdPartyRoyalties: new Map(),
   accruedRoyalties: new Map(),
   payments: new Map(),
+  noticeDays: new Map(),
   entries: new Map(),
   reversedEventIds: new Set(),
   openDisputes: new Map(),

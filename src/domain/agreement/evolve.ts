@@ -192,14 +192,16 @@ function apply(state: AgreementState, event: AgreementEvent): AgreementState {
       });
     }
     case 'PaymentNoticeGiven':
-      return state;
+      return withNoticeDay(state, event.eventId, businessDate(event.data.givenOn));
     case 'ObligationBecamePayable':
       return updateObligation(state, event.data.obligationId, (o) => ({
         ...o,
         dueOn: businessDate(event.data.dueOn),
+        // Always recorded together with its notice or invoice; the day it arose if not.
+        dueKnownOn: state.noticeDays.get(event.data.causedByEventId) ?? o.arisesOn,
       }));
     case 'InvoiceIssued':
-      return state;
+      return withNoticeDay(state, event.eventId, businessDate(event.data.issuedOn));
     case 'PaymentReceived': {
       const amount = parseMoney(event.data.amount);
       return {
@@ -281,6 +283,7 @@ function apply(state: AgreementState, event: AgreementEvent): AgreementState {
         ...o,
         arisesOn: achievedOn,
         dueOn: data.dueOn === null ? null : businessDate(data.dueOn),
+        dueKnownOn: correctedDueKnownOn(o, achievedOn, data.dueOn),
       }));
       return {
         ...next,
@@ -418,6 +421,7 @@ function created(
     disputed: nothing,
     disputes: [],
     dueOn: data.dueOn === null ? null : businessDate(data.dueOn),
+    dueKnownOn: data.dueOn === null ? null : details.arisesOn,
     payment: clause?.payment ?? null,
     arisesOn: details.arisesOn,
     reversed: false,
@@ -431,6 +435,25 @@ function created(
     obligationId,
     { kind: 'obligation', obligationId },
   );
+}
+
+function withNoticeDay(state: AgreementState, eventId: string, day: BusinessDate): AgreementState {
+  return { ...state, noticeDays: new Map([...state.noticeDays, [eventId, day]]) };
+}
+
+/**
+ * A corrected achievement moves the day a due date counted from it was known; one counted from
+ * a notice or an invoice was known from that day, which stays.
+ */
+function correctedDueKnownOn(
+  obligation: Obligation,
+  achievedOn: BusinessDate,
+  dueOn: string | null,
+): BusinessDate | null {
+  if (dueOn === null) return null;
+  const after = obligation.payment?.after;
+  const countsFromNotice = after === 'notice' || after === 'invoice';
+  return countsFromNotice ? (obligation.dueKnownOn ?? achievedOn) : achievedOn;
 }
 
 function updateObligation(

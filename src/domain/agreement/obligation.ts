@@ -47,6 +47,11 @@ export interface Obligation {
   readonly disputes: readonly DisputeInterval[];
   /** Null until the notice or invoice its payment term counts from is given. */
   readonly dueOn: BusinessDate | null;
+  /**
+   * From when its due date was known (valid time): the day it arose when it came with one, the
+   * day of the notice or invoice its payment term counts from otherwise; null while it has none.
+   */
+  readonly dueKnownOn: BusinessDate | null;
   readonly payment: PaymentTerm | null;
   /** The day it arose: what a payee assignment's effective date is compared with. */
   readonly arisesOn: BusinessDate;

@@ -184,3 +184,32 @@ describe('a payment notice', () => {
       .thenFails('unknown-obligation');
   });
 });
+
+describe('the day a due date became known (valid time)', () => {
+  it('is the day the obligation arose for one that came with its due date', () => {
+    const history = signedCountingFrom('invoice');
+    expect(fold(history).obligations.get(feeOf(history))).toMatchObject({
+      arisesOn: '2004-10-01',
+      dueOn: '2004-10-31',
+      dueKnownOn: '2004-10-01',
+    });
+  });
+
+  it('is the invoice’s day, or the notice’s, for a milestone payable after one', () => {
+    const cases = [
+      ['invoice', (id: string) => invoice([id], '2008-02-15'), '2008-02-15', '2008-03-31'],
+      ['notice', (id: string) => notice(id, '2008-02-20'), '2008-02-20', '2008-04-05'],
+    ] as const;
+    for (const [after, command, knownOn, dueOn] of cases) {
+      const history = signedCountingFrom(after);
+      const milestone = milestoneOf(history);
+      expect(fold(history).obligations.get(milestone)?.dueKnownOn).toBeNull();
+      const events = decide(command(milestone), fold(history));
+      expect(fold([...history, ...events]).obligations.get(milestone)).toMatchObject({
+        arisesOn: '2008-02-01',
+        dueOn,
+        dueKnownOn: knownOn,
+      });
+    }
+  });
+});
