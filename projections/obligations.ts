@@ -499,10 +499,13 @@ async function recordVersion(
   position: number,
 ): Promise<void> {
   const columns = (kind === 'agreement' ? AGREEMENT_COLUMNS : OBLIGATION_COLUMNS).join(', ');
+  // The open version is always the latest one: found by the primary key's last entry for the id,
+  // not by scanning every version of it (an agreement gets one per event, each with its terms).
   await tx.execute(
     `UPDATE ${kind}_versions SET recorded_until_position = ? ` +
-      `WHERE ${kind}_id = ? AND recorded_until_position IS NULL`,
-    [position, id],
+      `WHERE ${kind}_id = ? AND recorded_until_position IS NULL AND recorded_from_position = ` +
+      `(SELECT max(recorded_from_position) FROM ${kind}_versions WHERE ${kind}_id = ?)`,
+    [position, id, id],
   );
   await tx.execute(
     `INSERT INTO ${kind}_versions (${columns}, recorded_from_position) ` +

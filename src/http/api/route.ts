@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { httpProblem, problemType, sendProblem } from '../problemDetails';
 import { ValidationError } from '../validationError';
 import type { Principal, Role } from './principal';
+import { requireWellFormedUnicode } from './wellFormedUnicode';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -146,6 +147,7 @@ function run(route: AnyRoute): RequestHandler {
   return async (req, res) => {
     const params = parse(route.params, req.params, '/params');
     const query = parse(route.query, req.query, '/query');
+    if (route.body !== undefined) requireWellFormedUnicode(req.body);
     const body = parse(route.body, req.body, '');
     await route.handler({
       params: params as never,
