@@ -4,6 +4,7 @@ import {
   amountPaidOf,
   balanceOf,
   type AppliedPayment,
+  type DisputeInterval,
   type Obligation,
 } from '../src/domain/agreement/obligation';
 import { payeeOf } from '../src/domain/agreement/payeeOf';
@@ -149,6 +150,33 @@ CREATE TABLE obligation_payments (
 CREATE INDEX obligation_payments_by_obligation ON obligation_payments (obligation_id, paid_on);
 `;
 
+/**
+ * Valid time of what changes an obligation after it arose: each adjustment and waiver with the
+ * day it applies from, each dispute with the days it was raised and resolved (`ended_on`), and
+ * the day each obligation's due date was known (`due_known_on`). Versioned in record time like
+ * the rows: a reversed adjustment or waiver is closed at the reversal's position, a resolved
+ * dispute replaced by its resolved version. As of a date D, what applies after D is taken off
+ * the recorded row (src/http/routes/obligationsAsOf.ts).
+ */
+const CREATE_OBLIGATION_CHANGES = `
+CREATE TABLE obligation_changes (
+  obligation_id TEXT NOT NULL,
+  change_event_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  effective_on TEXT NOT NULL,
+  ended_on TEXT,
+  amount_minor BIGINT NOT NULL,
+  recorded_from_position BIGINT NOT NULL,
+  recorded_until_position BIGINT,
+  PRIMARY KEY (obligation_id, change_event_id, recorded_from_position)
+);
+CREATE INDEX obligation_changes_by_obligation ON obligation_changes (obligation_id, effective_on);
+ALTER TABLE obligations ADD COLUMN due_known_on TEXT;
+ALTER TABLE obligation_versions ADD COLUMN due_known_on TEXT;
+UPDATE obligations SET due_known_on = arises_on WHERE due_on IS NOT NULL;
+UPDATE obligation_versions SET due_known_on = arises_on WHERE due_on IS NOT NULL;
+`;
+
 /** Where an obligation stands, as its events made it (overdue is derived when asked, from a date). */
 export type ObligationStatus =
   | 'accrued'
@@ -189,8 +217,8 @@ export function minorOf(amount: Money): number {
   return value;
 }
 
-/** The obligations table's columns (its versions add their record positions). */
-export const OBLIGATION_COLUMNS = [
+/** The obligations table's columns as migration 1 made them (migration 2 copies these). */
+const OBLIGATION_COLUMNS_V1 = [
   'obligation_id',
   'agreement_id',
   'kind',
@@ -215,8 +243,15 @@ export const OBLIGATION_COLUMNS = [
   'updated_position',
 ] as const;
 
-/** Columns an event may change after the obligation was created. */
+/** The obligations table's columns (its versions add their record positions). */
+export const OBLIGATION_COLUMNS = [...OBLIGATION_COLUMNS_V1, 'due_known_on'] as const;
+
+/**
+ * Columns an event may change after the obligation was created (the day it arose too: a
+ * milestone's achievement corrected by a fact recorded late).
+ */
 const MUTABLE_OBLIGATION_COLUMNS = [
+  'arises_on',
   'adjustments_minor',
   'waived_minor',
   'amount_due_minor',
@@ -224,6 +259,7 @@ const MUTABLE_OBLIGATION_COLUMNS = [
   'open_minor',
   'disputed_minor',
   'due_on',
+  'due_known_on',
   'status',
   'payee_party_id',
   'updated_position',
@@ -257,7 +293,7 @@ const seedVersions = (kind: string, columns: readonly string[]): string =>
   `INSERT INTO ${kind}_versions (${columns.join(', ')}, recorded_from_position) ` +
   `SELECT ${columns.join(', ')}, updated_position FROM ${kind}s;\n`;
 const SEED_VERSIONS =
-  seedVersions('agreement', AGREEMENT_COLUMNS) + seedVersions('obligation', OBLIGATION_COLUMNS);
+  seedVersions('agreement', AGREEMENT_COLUMNS) + seedVersions('obligation', OBLIGATION_COLUMNS_V1);
 
 function upsert(
   table: string,
@@ -322,6 +358,7 @@ export function obligationsProjection(store: EventStore): Projection {
       'agreement_versions',
       'obligation_versions',
       'obligation_payments',
+      'obligation_changes',
     ],
     // The cached agreement states belong to the rows a rebuild deletes: fold them again.
     reset: () => states.clear(),
@@ -343,6 +380,12 @@ export function obligationsProjection(store: EventStore): Projection {
         name: 'the payments of each obligation with their paid-on dates (valid time)',
         sqlite: CREATE_OBLIGATION_PAYMENTS,
         postgres: CREATE_OBLIGATION_PAYMENTS,
+      },
+      {
+        version: 4,
+        name: 'adjustments, waivers, disputes and due dates with their days (valid time)',
+        sqlite: CREATE_OBLIGATION_CHANGES,
+        postgres: CREATE_OBLIGATION_CHANGES,
       },
     ],
     async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
@@ -385,6 +428,7 @@ export function obligationsProjection(store: EventStore): Projection {
               entry.obligationPositions.set(id, event.globalPosition);
           }
           await writeAgreement(tx, entry, before);
+          await recordAdjustmentsAndWaivers(tx, event, before, state);
         }
       } catch (error) {
         states.clear();
@@ -432,6 +476,7 @@ async function writeAgreement(
       disputed_minor: minorOf(obligation.disputed),
       arises_on: obligation.arisesOn,
       due_on: obligation.dueOn,
+      due_known_on: obligation.dueKnownOn,
       status: obligationStatusOf(obligation),
       payer_party_id: createdTerms.licensee.partyId,
       payee_party_id: payeeOf(state, obligation)?.partyId ?? null,
@@ -444,6 +489,7 @@ async function writeAgreement(
     );
     await recordVersion(tx, 'obligation', obligationId, changedAt);
     await recordPayments(tx, before.obligations.get(obligationId), obligation, changedAt);
+    await recordDisputes(tx, before.obligations.get(obligationId), obligation, changedAt);
   }
   const row: Record<(typeof AGREEMENT_COLUMNS)[number], SqlParameter> = {
     agreement_id: agreementId,
@@ -561,6 +607,116 @@ async function recordPayments(
         minorOf(payment.amount),
         position,
       ],
+    );
+  }
+}
+
+const openChange = (
+  tx: SqlExecutor,
+  change: {
+    readonly obligationId: string;
+    readonly changeEventId: string;
+    readonly kind: 'adjustment' | 'waiver' | 'dispute';
+    readonly effectiveOn: string;
+    readonly endedOn: string | null;
+    readonly amount: Money;
+  },
+  position: number,
+): Promise<unknown> =>
+  tx.execute(
+    'INSERT INTO obligation_changes (obligation_id, change_event_id, kind, effective_on, ' +
+      'ended_on, amount_minor, recorded_from_position) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [
+      change.obligationId,
+      change.changeEventId,
+      change.kind,
+      change.effectiveOn,
+      change.endedOn,
+      minorOf(change.amount),
+      position,
+    ],
+  );
+
+const closeChange = (
+  tx: SqlExecutor,
+  obligationId: string,
+  changeEventId: string,
+  position: number,
+): Promise<unknown> =>
+  tx.execute(
+    'UPDATE obligation_changes SET recorded_until_position = ? WHERE obligation_id = ? ' +
+      'AND change_event_id = ? AND recorded_until_position IS NULL',
+    [position, obligationId, changeEventId],
+  );
+
+/**
+ * An adjustment or a waiver the event made, with the day it applies from (`adjustedOn`,
+ * `waivedOn`: the state keeps only their sum), or the one its reversal took back. The state says
+ * whether the event took effect; the day is read from the event itself.
+ */
+async function recordAdjustmentsAndWaivers(
+  tx: SqlExecutor,
+  event: RecordedEvent,
+  before: AgreementState,
+  after: AgreementState,
+): Promise<void> {
+  const made = after.entries.get(event.eventId);
+  if (
+    (made?.kind === 'adjustment' || made?.kind === 'waiver') &&
+    !before.entries.has(event.eventId) &&
+    after.obligations.get(made.obligationId) !== before.obligations.get(made.obligationId)
+  ) {
+    const data = event.data as { adjustedOn?: unknown; waivedOn?: unknown };
+    await openChange(
+      tx,
+      {
+        obligationId: made.obligationId,
+        changeEventId: event.eventId,
+        kind: made.kind,
+        effectiveOn: String(made.kind === 'adjustment' ? data.adjustedOn : data.waivedOn),
+        endedOn: null,
+        amount: made.kind === 'adjustment' ? made.difference : made.amount,
+      },
+      event.globalPosition,
+    );
+  }
+  const { reversedEventId } = event.data as { reversedEventId?: unknown };
+  if (typeof reversedEventId !== 'string') return;
+  const reversed = after.entries.get(reversedEventId);
+  if (
+    (reversed?.kind === 'adjustment' || reversed?.kind === 'waiver') &&
+    after.reversedEventIds.has(reversedEventId) &&
+    !before.reversedEventIds.has(reversedEventId)
+  )
+    await closeChange(tx, reversed.obligationId, reversedEventId, event.globalPosition);
+}
+
+const disputeKey = (dispute: DisputeInterval): string =>
+  JSON.stringify([dispute.disputeEventId, dispute.resolvedOn]);
+
+/** Closes the disputes an event changed (resolved) and records them as they now are. */
+async function recordDisputes(
+  tx: SqlExecutor,
+  before: Obligation | undefined,
+  after: Obligation,
+  position: number,
+): Promise<void> {
+  if (before?.disputes === after.disputes) return;
+  const was = new Set((before?.disputes ?? []).map(disputeKey));
+  for (const dispute of after.disputes) {
+    if (was.has(disputeKey(dispute))) continue;
+    await closeChange(tx, after.obligationId, dispute.disputeEventId, position);
+    await openChange(
+      tx,
+      {
+        obligationId: after.obligationId,
+        changeEventId: dispute.disputeEventId,
+        kind: 'dispute',
+        effectiveOn: dispute.disputedOn,
+        endedOn: dispute.resolvedOn,
+        amount: dispute.amount,
+      },
+      position,
     );
   }
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { OBLIGATION_COLUMNS } from '../../../projections/obligations';
 import { withoutSecretHash } from '../../auth/withoutSecretHash';
 import { withoutWebhookSecret } from '../../integrations/withoutWebhookSecret';
 import type { ReadStore, SqlExecutor } from '../../readstore/readStore';
@@ -18,6 +17,7 @@ import {
   type Condition,
   type ListSource,
 } from './readModelPages';
+import { agreementTotalsAsOf, obligationsAsOf } from './obligationsAsOf';
 import { awaitProjection, waitForSchema } from './readYourWrites';
 
 const READERS = ['auditor', 'admin'] as const;
@@ -76,47 +76,6 @@ const positionOf = async (
 ): Promise<number | undefined> =>
   recordedAt === undefined ? undefined : recordedPosition(readStore, recordedAt, projection);
 
-/** Record time as SQL over a table alias: its versions current at `position`, or now. */
-const recordedSql = (alias: string, position: number | undefined): string =>
-  position === undefined
-    ? `${alias}.recorded_until_position IS NULL`
-    : `${alias}.recorded_from_position <= ${position} AND ` +
-      `(${alias}.recorded_until_position IS NULL OR ${alias}.recorded_until_position > ${position})`;
-
-/**
- * The obligations as of business date `asOf`, as recorded at `position` (now when undefined): a
- * derived table with the columns of `obligations`, holding only the obligations arisen on or
- * before the date, with what was paid after the date taken off the amount paid (so the open
- * balance and the status are the date's). The date and the position are validated (an ISO date,
- * an integer) before they are written into the SQL.
- */
-function obligationsAsOf(asOf: string, position: number | undefined): string {
-  if (
-    !/^\d{4}-\d{2}-\d{2}$/.test(asOf) ||
-    (position !== undefined && !Number.isSafeInteger(position))
-  )
-    throw new Error(`not a date and a position: ${asOf}, ${position}`);
-  const paidAfter =
-    'COALESCE((SELECT SUM(p.amount_minor) FROM obligation_payments p ' +
-    `WHERE p.obligation_id = o.obligation_id AND p.paid_on > '${asOf}' AND ${recordedSql('p', position)}), 0)`;
-  const table = position === undefined ? 'obligations' : 'obligation_versions';
-  const inner =
-    `SELECT o.*, CAST(o.amount_paid_minor - ${paidAfter} AS BIGINT) AS paid_as_of_minor FROM ${table} o` +
-    (position === undefined ? '' : ` WHERE ${recordedSql('o', position)}`);
-  const kept = OBLIGATION_COLUMNS.filter(
-    (c) => !['amount_paid_minor', 'open_minor', 'status'].includes(c),
-  ).map((c) => `i.${c}`);
-  return (
-    `(SELECT ${kept.join(', ')}, i.paid_as_of_minor AS amount_paid_minor, ` +
-    'i.amount_due_minor - i.paid_as_of_minor AS open_minor, ' +
-    "CASE WHEN i.status NOT IN ('payable', 'partially-paid', 'paid') THEN i.status " +
-    'WHEN i.amount_due_minor - i.paid_as_of_minor <= 0 THEN i.status ' +
-    "WHEN i.paid_as_of_minor > 0 THEN 'partially-paid' " +
-    "WHEN i.due_on IS NULL THEN 'accrued' ELSE 'payable' END AS status " +
-    `FROM (${inner}) i WHERE i.arises_on <= '${asOf}') obligations_as_of`
-  );
-}
-
 /** The versions of a row current at record position `position`. */
 const recordedAtCondition = (position: number): Condition =>
   condition(
@@ -151,12 +110,13 @@ async function recordTime<Row>(
   readStore: ReadStore,
   source: ListSource<Row>,
   recordedAt: number | string | undefined,
-): Promise<{ source: ListSource<Row>; conditions: Condition[] }> {
+): Promise<{ source: ListSource<Row>; conditions: Condition[]; position?: number }> {
   if (recordedAt === undefined) return { source, conditions: [] };
   const position = await recordedPosition(readStore, recordedAt, 'obligations');
   return {
     source: { ...source, table: source.table.replace(/s$/, '_versions') },
     conditions: [recordedAtCondition(position)],
+    position,
   };
 }
 
@@ -175,9 +135,9 @@ interface AgreementRow {
   terms: string;
   stream_version: number;
   obligation_count: number;
-  earned_minor: number;
-  paid_minor: number;
-  open_minor: number;
+  earned_minor: number | string;
+  paid_minor: number | string;
+  open_minor: number | string;
   created_position: number;
 }
 
@@ -201,6 +161,38 @@ const agreementSource: ListSource<AgreementRow> = {
     },
   }),
 };
+
+const agreementAsOfSchema = z.iso
+  .date()
+  .optional()
+  .describe(
+    'valid time: only agreements signed on or before this business date, their summary (obligations, earned, paid, open) that of their obligations as of it (see the obligation reads); default: everything recorded, whatever its dates',
+  );
+
+/**
+ * Agreements as of a date: signed by then, the summary replaced by their obligations' as of the
+ * date (one grouped query per page), as recorded at `position`.
+ */
+function agreementsAsOf(
+  source: ListSource<AgreementRow>,
+  conditions: Condition[],
+  asOf: string,
+  position: number | undefined,
+): ListSource<AgreementRow> {
+  conditions.push(condition('signed_on <= ?', asOf));
+  return {
+    ...source,
+    enrich: async (readStore, rows) => {
+      const totals = await agreementTotalsAsOf(
+        readStore,
+        rows.map((row) => row.agreement_id),
+        asOf,
+        position,
+      );
+      return rows.map((row) => ({ ...row, ...totals.get(row.agreement_id) }));
+    },
+  };
+}
 
 // --- obligations ------------------------------------------------------------------------------
 
@@ -263,6 +255,19 @@ const obligationSource = (asOf: string): ListSource<ObligationRow> => ({
   }),
 });
 
+const obligationAsOfSchema = dateSchema
+  .optional()
+  .describe(
+    'valid time, a business date (default: today, UTC): only obligations arisen on or before it; ' +
+      'each as it stood that day by the days things took effect: adjustments from `adjustedOn`, ' +
+      'waivers from `waivedOn`, disputes from `disputedOn` until `resolvedOn`, payments from the ' +
+      'day received (a credit from the day applied), the due date from the day of the notice or ' +
+      'invoice it counts from (or from the day the obligation arose, when it came with one). So ' +
+      'amount due, paid, open balance, disputed, due date, status and overdue (due before the ' +
+      'date, open, not disputed) are the date’s, and the status filters use them. A reversal has ' +
+      'no day of its own: what it reverses is taken out at every date. Combinable with recordedAt',
+  );
+
 const OBLIGATION_STATUSES = [
   'accrued',
   'payable',
@@ -301,9 +306,7 @@ const obligationFilters = {
     ),
   dueBefore: dateSchema.optional().describe('due strictly before this date'),
   dueOnOrAfter: dateSchema.optional().describe('due on or after this date'),
-  asOf: dateSchema
-    .optional()
-    .describe('the business date overdue is judged at (default: today, UTC)'),
+  asOf: obligationAsOfSchema,
   recordedAt: recordedAtSchema,
 };
 
@@ -712,16 +715,18 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       access: READERS,
       query: listQuery({
         party: idSchema.optional().describe('licensor or licensee party id'),
+        asOf: agreementAsOfSchema,
         recordedAt: recordedAtSchema,
       }),
       responses: PAGE_RESPONSES,
       handler: async ({ query, req, res }) => {
         await awaitProjection(readStore, 'obligations', query.waitFor);
-        const { source, conditions } = await recordTime(
-          readStore,
-          agreementSource,
-          query.recordedAt,
-        );
+        const recorded = await recordTime(readStore, agreementSource, query.recordedAt);
+        const { conditions } = recorded;
+        const source =
+          query.asOf === undefined
+            ? recorded.source
+            : agreementsAsOf(recorded.source, conditions, query.asOf, recorded.position);
         if (query.party)
           conditions.push(
             condition('licensor_party_id = ? OR licensee_party_id = ?', query.party, query.party),
@@ -737,20 +742,25 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       tags: ['Agreements'],
       access: READERS,
       params: z.strictObject({ agreementId: idSchema }),
-      query: z.strictObject({ waitFor: waitForSchema, recordedAt: recordedAtSchema }),
+      query: z.strictObject({
+        waitFor: waitForSchema,
+        asOf: agreementAsOfSchema,
+        recordedAt: recordedAtSchema,
+      }),
       responses: ONE_RESPONSES,
       handler: async ({ params, query, req, res }) => {
         await awaitProjection(readStore, 'obligations', query.waitFor);
-        const { source, conditions } = await recordTime(
-          readStore,
-          agreementSource,
-          query.recordedAt,
-        );
-        const where = [condition('agreement_id = ?', params.agreementId), ...conditions];
-        const [row] = await readStore.query<AgreementRow>(
+        const recorded = await recordTime(readStore, agreementSource, query.recordedAt);
+        const where = [condition('agreement_id = ?', params.agreementId), ...recorded.conditions];
+        const source =
+          query.asOf === undefined
+            ? recorded.source
+            : agreementsAsOf(recorded.source, where, query.asOf, recorded.position);
+        const found = await readStore.query<AgreementRow>(
           `SELECT * FROM ${source.table} WHERE ${where.map((c) => `(${c.sql})`).join(' AND ')}`,
           where.flatMap((c) => c.parameters),
         );
+        const [row] = source.enrich ? await source.enrich(readStore, found) : found;
         if (row === undefined) throw notFound(`agreement ${params.agreementId}`);
         sendJsonWithETag(
           req,
@@ -826,7 +836,7 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
       params: z.strictObject({ obligationId: idSchema }),
       query: z.strictObject({
         waitFor: waitForSchema,
-        asOf: dateSchema.optional(),
+        asOf: obligationAsOfSchema,
         recordedAt: recordedAtSchema,
       }),
       responses: ONE_RESPONSES,
