@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { describeStore, loadConfig, type Config } from './config';
 import { ApiKeyRegistry, bootstrapAdminKey, createAuthenticator } from './auth';
 import { startCheckpointSigner } from './audit/checkpointSigner';
-import { configuredSigningKey } from './audit/configuredSigningKey';
+import { configuredSigningKey, signingReadinessWarnings } from './audit/configuredSigningKey';
 import { IdempotencyStore } from './http/api/idempotency';
 import {
   migrateReadSide,
@@ -80,6 +80,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
   const signer =
     workers !== null && signingKey !== null
       ? startCheckpointSigner({
+          store,
           readStore,
           key: signingKey,
           policy: {
@@ -128,6 +129,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
       registry: metrics,
       ...(config.metricsToken !== undefined && { token: config.metricsToken }),
     },
+    readinessWarnings: signingReadinessWarnings(signingKey),
   });
   const server = await startServer({ app, port: config.port, host: config.host }).catch(
     async (error: unknown) => {

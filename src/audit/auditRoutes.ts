@@ -11,6 +11,7 @@ import { eventLeafEntry } from './eventLeaf';
 import { BundleUnavailableError, exportBundle } from './evidenceBundle';
 import { consistencyProof, inclusionPath, treeHead } from './merkleTree';
 import type { SigningKey } from './signingKey';
+import { keyHistory, validityOf } from './signingKeys';
 import { VerificationJobs, VerificationRunningError } from './verificationJobs';
 
 const TAGS = ['Audit'];
@@ -107,9 +108,9 @@ export function auditRoutes(deps: {
       method: 'get',
       path: '/audit/public-key',
       operationId: 'getAuditPublicKey',
-      summary: 'The public key checkpoints are signed with',
+      summary: 'The public key checkpoints are signed with, and every key that ever signed',
       description:
-        'The Ed25519 key (SPKI PEM) whose signatures make the log’s checkpoints evidence. Keep a copy obtained independently of this service: a proof checked against a key the same server hands out proves nothing about that server.',
+        'The Ed25519 key (SPKI PEM) whose signatures make the log’s checkpoints evidence, and in `keys` every key recorded in the log (stream `signing-keys`) with the positions it is valid for: a checkpoint is signed by the key valid at its last event. Keep copies obtained independently of this service: a proof checked against a key the same server hands out proves nothing about that server.',
       tags: TAGS,
       access: 'public',
       responses: {
@@ -119,16 +120,46 @@ export function auditRoutes(deps: {
             algorithm: z.literal('Ed25519'),
             keyId: hash,
             publicKeyPem: z.string(),
+            keys: z.array(
+              z.object({
+                algorithm: z.literal('Ed25519'),
+                keyId: hash,
+                publicKeyPem: z.string(),
+                adoptedAt: z.string(),
+                adoptedAtPosition: z.number().int(),
+                validFromPosition: z
+                  .number()
+                  .int()
+                  .describe('Checkpoints whose last event is at or after this position…'),
+                validUntilPosition: z
+                  .number()
+                  .int()
+                  .nullable()
+                  .describe('…and at or before this one (null: the current key)'),
+              }),
+            ),
           }),
         },
         503: { description: 'The service has no signing key configured' },
       },
-      handler: ({ res }) => {
+      handler: async ({ res }) => {
         if (signingKey === null) throw noSigningKey();
+        const keys = validityOf(await keyHistory(store)).map(
+          ({ key, fromPosition, untilPosition }) => ({
+            algorithm: 'Ed25519',
+            keyId: key.keyId,
+            publicKeyPem: key.publicKeyPem,
+            adoptedAt: key.adoptedAt,
+            adoptedAtPosition: key.globalPosition,
+            validFromPosition: fromPosition,
+            validUntilPosition: untilPosition,
+          }),
+        );
         res.json({
           algorithm: 'Ed25519',
           keyId: signingKey.keyId,
           publicKeyPem: signingKey.publicKeyPem,
+          keys,
         });
       },
     }),

@@ -212,8 +212,14 @@ export function verifyBundle(
   const warnings: string[] = [];
   const { checkpoint } = bundle;
 
-  // The key, and the checkpoint's signature.
-  const publicKeyPem = options.publicKeyPem ?? bundle.publicKey.publicKeyPem;
+  // The key, and the checkpoint's signature. A pinned file may hold several keys (after a
+  // rotation): the one the checkpoint names is used, else the first, which then fails loudly.
+  const candidates = publicKeysOf(options.publicKeyPem ?? bundle.publicKey.publicKeyPem);
+  const publicKeyPem =
+    candidates.find((pem) => fingerprintOrNull(pem) === checkpoint.keyId) ??
+    candidates[0] ??
+    options.publicKeyPem ??
+    bundle.publicKey.publicKeyPem;
   if (options.publicKeyPem === undefined)
     warnings.push(
       'WARNING: the signature was checked with the public key INSIDE the bundle, which whoever made the bundle chose: this proves nothing. Pin the key you obtained out of band: verify-bundle <file> --public-key <file>.',
@@ -304,6 +310,7 @@ export function verifyBundle(
 
   // Every stream ends where the checkpoint says it stood (v2), or a warning that it is unproven.
   failures.push(...streamEndFailures(bundle, warnings));
+  failures.push(...signingKeyFailures(bundle));
 
   // The agreement folded, its licensed products' streams required, the payments it proves.
   let state: AgreementState = initialState;
@@ -450,6 +457,63 @@ function streamEndFailures(bundle: EvidenceBundle, warnings: string[]): BundleFa
         reason: `${streamId}: a stream head is given for a stream the bundle does not list`,
       });
   return failures;
+}
+
+const SIGNING_KEYS_STREAM = 'signing-keys';
+
+/**
+ * Which key was valid when the checkpoint was signed: the last one the log adopted (stream
+ * `signing-keys`, in a v2 bundle proven complete by its stream head like any stream). A
+ * checkpoint signed by another key, retired or never adopted, fails, whatever key is pinned.
+ * Before any key was recorded (no adoption yet), only the pinned key decides.
+ */
+function signingKeyFailures(bundle: EvidenceBundle): BundleFailure[] {
+  const { checkpoint } = bundle;
+  if (checkpoint.streamHeadsRoot === undefined) return [];
+  if (!bundle.streams.some((stream) => stream.streamId === SIGNING_KEYS_STREAM))
+    return [
+      {
+        reason: `the bundle leaves out the ${SIGNING_KEYS_STREAM} stream: which key was valid when the checkpoint was signed is not proven`,
+      },
+    ];
+  const failures: BundleFailure[] = [];
+  const adopted: { keyId: string; globalPosition: number }[] = [];
+  for (const { event } of bundle.events) {
+    if (event.streamId !== SIGNING_KEYS_STREAM || event.type !== 'CheckpointKeyAdopted') continue;
+    const data = event.data as { keyId?: unknown; publicKeyPem?: unknown };
+    const keyId = typeof data.keyId === 'string' ? data.keyId : '';
+    const named =
+      typeof data.publicKeyPem === 'string' ? fingerprintOrNull(data.publicKeyPem) : null;
+    if (named === null || named !== keyId) {
+      failures.push({
+        eventId: event.eventId,
+        reason: `event ${event.eventId}: adopts key ${keyId || '(none)'} with a public key whose fingerprint is ${named ?? 'unreadable'}`,
+      });
+      continue;
+    }
+    adopted.push({ keyId, globalPosition: event.globalPosition });
+  }
+  const valid = adopted.at(-1);
+  if (valid !== undefined && valid.keyId !== checkpoint.keyId)
+    failures.push({
+      reason: adopted.some((key) => key.keyId === checkpoint.keyId)
+        ? `the checkpoint is signed by key ${checkpoint.keyId}, which was retired: when it was signed the valid key was ${valid.keyId} (adopted at position ${valid.globalPosition})`
+        : `the checkpoint is signed by key ${checkpoint.keyId}, which the log never adopted (an unknown key): the valid key was ${valid.keyId} (adopted at position ${valid.globalPosition})`,
+    });
+  return failures;
+}
+
+/** Every public key in a PEM text: an auditor's file may hold several. */
+function publicKeysOf(pemText: string): string[] {
+  return pemText.match(/-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g) ?? [];
+}
+
+function fingerprintOrNull(publicKeyPem: string): string | null {
+  try {
+    return publicKeyFingerprint(publicKeyPem);
+  } catch {
+    return null;
+  }
 }
 
 /** The bytes of a stream-head entry (README "Tamper evidence"), without the server's code. */

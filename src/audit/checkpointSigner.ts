@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
+import type { EventStore } from '../eventstore/eventStore';
 import type { ReadStore } from '../readstore/readStore';
 import { hashedTreeSize, leafAt, withStoredNodes } from './auditLog';
 import { signCheckpoint, type SignedCheckpoint } from './checkpoint';
 import { latestCheckpoint, saveCheckpoint } from './checkpointStore';
 import { treeHead } from './merkleTree';
 import type { SigningKey } from './signingKey';
+import { adoptSigningKey, keyHistory, keyValidAt } from './signingKeys';
 import { streamHeadsAt, streamHeadsRoot } from './streamHeads';
 
 export interface CheckpointPolicy {
@@ -27,6 +29,8 @@ export interface CheckpointSigner {
  * (a second by default): cheap, two indexed reads when there is nothing to sign.
  */
 export function startCheckpointSigner(input: {
+  /** Where the signing key is recorded (src/audit/signingKeys.ts) before it signs. */
+  store: EventStore;
   readStore: ReadStore;
   key: SigningKey;
   policy: CheckpointPolicy;
@@ -36,7 +40,19 @@ export function startCheckpointSigner(input: {
 }): CheckpointSigner {
   const { readStore, key, policy, logger } = input;
   const clock = input.clock ?? (() => new Date());
+  let adoption: 'current' | 'adopted' | 'retired' | null = null;
   const tick = async (): Promise<SignedCheckpoint | null> => {
+    if (adoption === null) {
+      adoption = await adoptSigningKey(input.store, key, clock);
+      if (adoption === 'retired')
+        logger.error(
+          { keyId: key.keyId },
+          'the configured signing key was replaced by a newer one in the log: it signs nothing more; configure the current key, or a new one',
+        );
+      else if (adoption === 'adopted')
+        logger.info({ keyId: key.keyId }, 'recorded the checkpoint signing key in the log');
+    }
+    if (adoption === 'retired') return null;
     const treeSize = await hashedTreeSize(readStore);
     const last = await latestCheckpoint(readStore);
     const lastSize = last?.treeSize ?? 0;
@@ -51,6 +67,10 @@ export function startCheckpointSigner(input: {
     const rootHash = await withStoredNodes(readStore, (node) => treeHead(treeSize, node));
     const lastLeaf = await leafAt(readStore, treeSize - 1);
     if (lastLeaf === null) return null;
+    // Only the key valid at this size signs it: just after a rotation, the sizes before the new
+    // key's adoption are the old key's, and wait for a checkpoint that covers the adoption.
+    const valid = keyValidAt(await keyHistory(input.store), lastLeaf.globalPosition);
+    if (valid?.keyId !== key.keyId) return null;
     const heads = await streamHeadsAt(readStore, treeSize);
     // A rebuild of the hash chain empties its tables: heads read meanwhile would be partial.
     if ((await hashedTreeSize(readStore)) < treeSize) return null;

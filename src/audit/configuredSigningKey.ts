@@ -19,6 +19,25 @@ export function configuredSigningKey(audit: AuditConfig, logger: Logger): Signin
       );
     return key;
   }
-  logger.warn('no SIGNING_KEY: checkpoints of the hash chain are not signed');
+  logger.warn(
+    { readinessWarning: NO_SIGNING_KEY.code },
+    'no SIGNING_KEY: checkpoints of the hash chain are not signed, no evidence bundle can be exported, and /readyz says so',
+  );
   return null;
+}
+
+const NO_SIGNING_KEY = {
+  code: 'no-signing-key',
+  detail:
+    'No SIGNING_KEY is configured (and the store is not SQLite, whose key file would be used): the hash chain is kept but its checkpoints are not signed, so there is no evidence to export or check. Set SIGNING_KEY (README: Tamper evidence).',
+} as const;
+
+/**
+ * What /readyz reports about signing. A missing key leaves it 200: commands and queries work,
+ * and taking instances out of the load balancer would not bring a key; it is a warning to alert on.
+ */
+export function signingReadinessWarnings(
+  key: SigningKey | null,
+): readonly { code: string; detail: string }[] {
+  return key === null ? [NO_SIGNING_KEY] : [];
 }

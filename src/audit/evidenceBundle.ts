@@ -14,6 +14,7 @@ import {
 } from './bundleVerify';
 import type { SignedCheckpoint } from './checkpoint';
 import { latestCheckpoint } from './checkpointStore';
+import { keyHistory, SIGNING_KEYS_STREAM } from './signingKeys';
 import { streamHeadsAt, streamHeadsRoot, StreamHeadsTree } from './streamHeads';
 import { inclusionPath } from './merkleTree';
 
@@ -84,9 +85,19 @@ export async function exportBundle(options: {
     const streamId = streamIdOf('product', productId);
     streams.push({ streamId, events: signedPart(streamId, await store.readStream(streamId)) });
   }
+  // v2: the signing keys as the checkpoint saw them, so the verifier knows which key was valid.
+  if (heads !== null)
+    streams.push({
+      streamId: SIGNING_KEYS_STREAM,
+      events: signedPart(SIGNING_KEYS_STREAM, await store.readStream(SIGNING_KEYS_STREAM)),
+    });
   const events = streams
     .flatMap((stream) => stream.events)
     .sort((a, b) => a.globalPosition - b.globalPosition);
+  // The key that signed the checkpoint, which after a rotation may not be the configured one.
+  const signerPem =
+    (await keyHistory(store)).find((key) => key.keyId === checkpoint.keyId)?.publicKeyPem ??
+    publicKeyPem;
   const proven = [];
   for (const event of events) {
     const leaf = await leafOfEvent(readStore, event.eventId);
@@ -115,8 +126,8 @@ export async function exportBundle(options: {
     checkpoint,
     publicKey: {
       algorithm: 'Ed25519',
-      keyId: publicKeyFingerprint(publicKeyPem),
-      publicKeyPem,
+      keyId: publicKeyFingerprint(signerPem),
+      publicKeyPem: signerPem,
     },
     events: proven,
     ...(heads !== null && {

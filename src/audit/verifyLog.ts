@@ -6,6 +6,13 @@ import { checkpointsAfter } from './checkpointStore';
 import { CHAIN_START, chainHash, eventLeafHash } from './eventLeaf';
 import { MerkleFrontier } from './merkleFrontier';
 import { verifyCheckpointSignature } from './merkleVerify';
+import {
+  fingerprintOf,
+  keyHistory,
+  keyValidAt,
+  publicKeysIn,
+  type AdoptedKey,
+} from './signingKeys';
 import { compareStreamIds, streamHeadsRoot, type StreamHead } from './streamHeads';
 
 /**
@@ -18,7 +25,9 @@ import { compareStreamIds, streamHeadsRoot, type StreamHead } from './streamHead
  * - `chain-altered`: the events match their leaves but the stored chain does not (its table was edited);
  * - `checkpoint-mismatch`: the log recomputed gives another root or chain than a signed checkpoint
  *   (the hash chain's tables were rewritten along with the events, or a checkpoint was forged);
- * - `bad-signature`: a checkpoint's signature does not verify with the public key.
+ * - `bad-signature`: a checkpoint's signature does not verify, or it is signed by a key that was
+ *   not the valid one where it ends (retired, or never adopted in the log: src/audit/signingKeys.ts),
+ *   or only by keys the auditor did not pin and no later pinned-key checkpoint vouches for.
  */
 export type TamperKind =
   | 'changed'
@@ -64,7 +73,10 @@ export interface VerifyOptions {
   readonly store: EventStore;
   /** The read store holding the hash chain and the signed checkpoints. */
   readonly readStore: SqlExecutor;
-  /** SPKI PEM of the key checkpoints must be signed with; signatures go unchecked without it. */
+  /**
+   * SPKI PEM of the key(s) the auditor pins (a text may hold several); the log's key history says
+   * which was valid where. Signatures go unchecked without it.
+   */
   readonly publicKeyPem?: string;
   readonly batchSize?: number;
   readonly onProgress?: (progress: VerifyProgress) => void;
@@ -91,6 +103,12 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
   let lastGood: SignedCheckpoint | null = null;
   let leaves: LeafRow[] = [];
   let checkpoints: SignedCheckpoint[] = await checkpointsAfter(readStore, 0, 100);
+  // Keys: the auditor pins some (the configured one by default); the log says which was valid
+  // where (src/audit/signingKeys.ts). A key only the log names is trusted once a later
+  // checkpoint signed by a pinned key covers it: until then, `unvouched` says where it began.
+  const pinned = publicKeyPem === undefined ? null : pinnedKeys(publicKeyPem);
+  const history = pinned === null ? [] : await keyHistory(store, { lenient: true });
+  let unvouched: { failure: VerifyFailure } | null = null;
   const report = (failure: VerifyFailure | null): VerifyReport => ({
     ok: failure === null,
     eventsChecked: index,
@@ -147,18 +165,24 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
       index += 1;
       while (checkpoints[0] !== undefined && checkpoints[0].treeSize <= index) {
         const checkpoint = checkpoints.shift()!;
-        const failure = checkCheckpoint(
-          checkpoint,
-          index,
-          { root: frontier.root(), chain, heads },
-          publicKeyPem,
-        );
-        if (failure !== null)
-          return report({
-            ...failure,
-            position: firstUncheckpointed ?? event.globalPosition,
-            leafIndex: lastGood?.treeSize ?? 0,
-          });
+        const where = {
+          position: firstUncheckpointed ?? event.globalPosition,
+          leafIndex: lastGood?.treeSize ?? 0,
+        };
+        const signer =
+          pinned === null ? null : checkSigner(checkpoint, event.globalPosition, history, pinned);
+        if (signer?.failure) return report({ ...signer.failure, ...where });
+        const failure = checkCheckpoint(checkpoint, index, { root: frontier.root(), chain, heads });
+        if (failure !== null) return report({ ...failure, ...where });
+        if (signer?.pinned === true) unvouched = null;
+        else if (signer !== null)
+          unvouched ??= {
+            failure: {
+              kind: 'bad-signature',
+              ...where,
+              detail: `the checkpoints from tree size ${checkpoint.treeSize} on are signed by key ${checkpoint.keyId}, which the log adopted but you did not pin, and no later checkpoint signed by a pinned key covers them: pin that key (GET /audit/public-key lists every key) if you trust it`,
+            },
+          };
         checkpointsChecked += 1;
         lastGood = checkpoint;
         firstUncheckpointed = null;
@@ -179,6 +203,7 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
       detail: `the log ends after ${index} events, but the hash chain holds ${storedSize}: the events from here on are gone`,
     });
   }
+  if (unvouched !== null) return report(unvouched.failure);
   const beyond = checkpoints[0];
   if (beyond !== undefined)
     return report({
@@ -190,18 +215,53 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyReport> {
   return report(null);
 }
 
+/** Pinned keys by keyId, from a PEM text that may hold several. */
+function pinnedKeys(pemText: string): Map<string, string> {
+  return new Map(publicKeysIn(pemText).map((pem) => [fingerprintOf(pem), pem]));
+}
+
+type CheckFailure = Omit<VerifyFailure, 'position' | 'leafIndex'>;
+
+/**
+ * Whether the checkpoint is signed by the key valid where it ends (`lastPosition`) per the log's
+ * key history, or, before any key was recorded, by a pinned key; and whether that key is pinned.
+ */
+function checkSigner(
+  checkpoint: SignedCheckpoint,
+  lastPosition: number,
+  history: readonly AdoptedKey[],
+  pinned: ReadonlyMap<string, string>,
+): { failure: CheckFailure | null; pinned: boolean } {
+  const { treeSize, keyId } = checkpoint;
+  const bad = (detail: string) => ({
+    failure: { kind: 'bad-signature' as const, detail },
+    pinned: false,
+  });
+  const expected = keyValidAt(history, lastPosition);
+  if (expected !== null && keyId !== expected.keyId)
+    return bad(
+      history.some((key) => key.keyId === keyId)
+        ? `the checkpoint of tree size ${treeSize} is signed by key ${keyId}, which was not valid there: key ${expected.keyId} was (adopted at position ${expected.globalPosition})`
+        : `the checkpoint of tree size ${treeSize} names signing key ${keyId}, which the log never adopted: an unknown key (key ${expected.keyId} was valid there)`,
+    );
+  const publicKeyPem = expected?.publicKeyPem ?? pinned.get(keyId);
+  if (publicKeyPem === undefined)
+    return bad(
+      `the checkpoint of tree size ${treeSize} names signing key ${keyId}, which is none of the pinned keys and the log records no key`,
+    );
+  if (!verifyCheckpointSignature(checkpoint, publicKeyPem))
+    return bad(
+      `the checkpoint of tree size ${treeSize} is not signed by the public key ${expected?.keyId ?? keyId}`,
+    );
+  return { failure: null, pinned: pinned.has(keyId) };
+}
+
 function checkCheckpoint(
   checkpoint: SignedCheckpoint,
   index: number,
   log: { root: Buffer; chain: Buffer; heads: ReadonlyMap<string, StreamHead> },
-  publicKeyPem: string | undefined,
-): Omit<VerifyFailure, 'position' | 'leafIndex'> | null {
+): CheckFailure | null {
   const { root, chain } = log;
-  if (publicKeyPem !== undefined && !verifyCheckpointSignature(checkpoint, publicKeyPem))
-    return {
-      kind: 'bad-signature',
-      detail: `the checkpoint of tree size ${checkpoint.treeSize} is not signed by the public key`,
-    };
   if (checkpoint.treeSize !== index)
     return { kind: 'checkpoint-mismatch', detail: 'checkpoints out of order' };
   if (

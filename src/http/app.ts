@@ -7,7 +7,7 @@ import { httpMetrics } from '../metrics/httpMetrics';
 import { createMetricsRegistry } from '../metrics/metricsRegistry';
 import { metricsRoute } from '../metrics/metricsRoute';
 import { apiRouter, type AnyRoute } from './api/route';
-import { healthRoutes } from './healthRoutes';
+import { healthRoutes, type ReadinessWarning } from './healthRoutes';
 import { API_INFO } from './openapi/apiInfo';
 import { docsRoutes } from './openapi/docsRoutes';
 import { openApiDocument, type OperationSpec } from './openapi/openApiDocument';
@@ -35,6 +35,8 @@ export interface AppOptions {
    * token, /metrics asks for `Authorization: Bearer <token>`.
    */
   readonly metrics?: { readonly registry: Registry; readonly token?: string };
+  /** Degraded capabilities `/readyz` reports with its 200 (src/http/healthRoutes.ts). */
+  readonly readinessWarnings?: readonly ReadinessWarning[];
 }
 
 export function createApp({
@@ -46,12 +48,15 @@ export function createApp({
   routes = [],
   operations = [],
   metrics = { registry: createMetricsRegistry() },
+  readinessWarnings = [],
 }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(httpMetrics(metrics.registry));
   app.use(requestLogging(logger));
-  app.use(healthRoutes({ store, ...(readStore && { readStore }), shutdownSignal }));
+  app.use(
+    healthRoutes({ store, ...(readStore && { readStore }), shutdownSignal, readinessWarnings }),
+  );
   const ownRoutes = [...docsRoutes(() => document), metricsRoute(metrics)];
   // Generated at start, so that a route the document cannot describe stops the service at once.
   const document = openApiDocument(

@@ -9,6 +9,14 @@ export interface HealthRoutesOptions {
   readonly readStore?: Pick<ReadStore, 'ping'>;
   /** Aborted when shutdown begins. */
   readonly shutdownSignal: AbortSignal;
+  /** What this instance cannot do although it is ready, known at startup (no signing key). */
+  readonly readinessWarnings?: readonly ReadinessWarning[];
+}
+
+/** A degraded capability `/readyz` reports beside its 200: worth an alert, not a restart. */
+export interface ReadinessWarning {
+  readonly code: string;
+  readonly detail: string;
 }
 
 /**
@@ -16,7 +24,12 @@ export interface HealthRoutesOptions {
  * 200 only while the service can do its work (send me traffic), so a store outage or a shutdown
  * takes the instance out of the load balancer without restarting it.
  */
-export function healthRoutes({ store, readStore, shutdownSignal }: HealthRoutesOptions): Router {
+export function healthRoutes({
+  store,
+  readStore,
+  shutdownSignal,
+  readinessWarnings = [],
+}: HealthRoutesOptions): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -60,7 +73,10 @@ export function healthRoutes({ store, readStore, shutdownSignal }: HealthRoutesO
       });
       return;
     }
-    res.json({ status: 'ok' });
+    res.json({
+      status: 'ok',
+      ...(readinessWarnings.length > 0 && { warnings: readinessWarnings }),
+    });
   });
   return router;
 }

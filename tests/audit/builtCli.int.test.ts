@@ -143,7 +143,7 @@ function builtCliSuite(open: (directory: string) => Promise<Target>): void {
 
     const bundleFile = join(directory, 'bundle.json');
     const exported = cli(['export-bundle', A, '--out', bundleFile], target.env, directory);
-    expect(exported.stderr).toMatch(/export-bundle: \d+ events of 2 streams/);
+    expect(exported.stderr).toMatch(/export-bundle: \d+ events of 3 streams/);
     expect(exported.code).toBe(0);
 
     // The auditor's machine: no configuration, no store, another directory; the key pinned.

@@ -48,7 +48,12 @@ function bundleSuite(open: () => Promise<Stores>): void {
     check(candidate, publicKeyPem).failures.map((failure) => failure.reason);
 
   it('holds the agreement’s and its product’s streams, and verifies offline with the pinned key, proving the payment history', () => {
-    expect(bundle.streams.map((s) => s.streamId)).toEqual([`agreement-${A}`, 'product-biib015']);
+    expect(bundle.streams.map((s) => s.streamId)).toEqual([
+      `agreement-${A}`,
+      'product-biib015',
+      // Which key was valid when the checkpoint was signed.
+      'signing-keys',
+    ]);
     expect(bundle.events.some((e) => e.event.type === 'INDSubmitted')).toBe(true);
     expect(bundle.publicKey.keyId).toBe(KEY.keyId);
     const report = check(bundle);
@@ -165,6 +170,7 @@ function bundleSuite(open: () => Promise<Stores>): void {
         }) as unknown,
       }),
       expect.objectContaining({ streamId: 'product-biib015' }),
+      expect.objectContaining({ streamId: 'signing-keys' }),
     ]);
   });
 

@@ -271,6 +271,18 @@ function tamperSuite(open: () => Promise<Target>): void {
       algorithm: 'Ed25519',
       keyId: KEY.keyId,
       publicKeyPem: KEY.publicKeyPem,
+      // The one key the log recorded, valid from its start.
+      keys: [
+        {
+          algorithm: 'Ed25519',
+          keyId: KEY.keyId,
+          publicKeyPem: KEY.publicKeyPem,
+          adoptedAt: expect.any(String) as unknown,
+          adoptedAtPosition: expect.any(Number) as unknown,
+          validFromPosition: 1,
+          validUntilPosition: null,
+        },
+      ],
     });
     const events = await target.store.readAll({ after: 0, maxCount: 100 });
     for (const event of events) {

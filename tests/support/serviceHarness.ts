@@ -134,6 +134,7 @@ export async function startService(
     signingKey === null
       ? null
       : startCheckpointSigner({
+          store,
           readStore,
           key: signingKey,
           policy: options.checkpointPolicy ?? { everyEvents: 1_000, everyMs: 10_000 },
