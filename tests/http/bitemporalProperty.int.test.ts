@@ -2,156 +2,247 @@ import fc from 'fast-check';
 import { obligationsProjection } from '../../projections/obligations';
 import { paymentsProjection } from '../../projections/payments';
 import { royaltyStatementsProjection } from '../../projections/royaltyStatements';
+import type { RecordedEvent } from '../../src/eventstore/eventStore';
+import { agreementTotalsAsOf, obligationsAsOf } from '../../src/http/routes/obligationsAsOf';
 import { allocationsAt, paymentsAt, royaltyLinesAt } from '../../src/http/routes/queryRoutes';
 import type { ReadStore } from '../../src/readstore/readStore';
-import { readCheckpoint } from '../../src/workers/checkpoints';
 import { describeWithPostgres } from '../support/postgresTarget';
 import {
-  openPostgresStores,
-  openSqliteStores,
-  startService,
-  type RunningService,
-  type Stores,
-} from '../support/serviceHarness';
-import { httpClient, writeHistory } from '../workers/rebuildHistory';
+  dayOf,
+  historyArbitrary,
+  LAST_DAY_INDEX,
+  writeGeneratedHistory,
+} from '../support/generatedHistories';
+import { openPostgresStores, openSqliteStores, type Stores } from '../support/serviceHarness';
+import { factsValidBy, obligationsOfOnly } from '../support/validTimeOracle';
 
 jest.setTimeout(300_000);
 
 const PAYMENT_KEY = 'obligation_id, applied_by_event_id, payment_event_id, recorded_from_position';
+const CHANGE_KEY = 'obligation_id, change_event_id, recorded_from_position';
 const RECORDED = ['recorded_from_position', 'recorded_until_position', 'reversed_position'];
 const APPEND_ONLY = [
   ['payments', 'payment_event_id', paymentsAt],
   ['payment_allocations', 'applied_by_event_id, obligation_id', allocationsAt],
   ['royalty_statement_lines', 'event_id', royaltyLinesAt],
 ] as const;
-const withoutRecordTime = (rows: Record<string, unknown>[]) =>
+/** The obligation columns as of a date, and the agreement summary's. */
+const AS_OF_COLUMNS = [
+  'obligation_id',
+  'agreement_id',
+  'kind',
+  'clause_id',
+  'currency',
+  'amount_minor',
+  'adjustments_minor',
+  'waived_minor',
+  'amount_due_minor',
+  'amount_paid_minor',
+  'open_minor',
+  'disputed_minor',
+  'arises_on',
+  'due_on',
+  'status',
+  'payer_party_id',
+  'payee_party_id',
+];
+const TOTALS = ['obligation_count', 'earned_minor', 'paid_minor', 'open_minor'];
+
+type Rows = Record<string, unknown>[];
+const withoutRecordTime = (rows: Rows) =>
   rows.map((row) =>
     Object.fromEntries(Object.entries(row).filter(([column]) => !RECORDED.includes(column))),
   );
+/** Rows valid in record time at a position, shown as a projection that stopped there has them. */
+const stillOpen = (rows: Rows) => rows.map((row) => ({ ...row, recorded_until_position: null }));
+/** The named columns, numbers as numbers: PostgreSQL answers BIGINT as text, SQLite as numbers. */
+const columnsOf = (rows: readonly object[], columns: readonly string[]) =>
+  rows.map((row) =>
+    Object.fromEntries(
+      columns.map((column) => {
+        const value = (row as Record<string, unknown>)[column];
+        return [column, typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value];
+      }),
+    ),
+  );
+
+const projectionsOf = (stores: Stores) => [
+  obligationsProjection(stores.store),
+  paymentsProjection,
+  royaltyStatementsProjection,
+];
+
+/** Feeds `events` to fresh projections in `readStore` (emptied first), in batches of the sizes given in turn. */
+async function project(
+  readStore: ReadStore,
+  stores: Stores,
+  events: readonly RecordedEvent[],
+  batches: readonly number[],
+): Promise<void> {
+  for (const projection of projectionsOf(stores)) {
+    await readStore.migrate(projection.name, projection.migrations);
+    for (const table of projection.tables ?? []) await readStore.execute(`DELETE FROM ${table}`);
+    let at = 0;
+    for (let i = 0; at < events.length; i += 1) {
+      const size = batches[i % batches.length]!;
+      const batch = events.slice(at, at + size);
+      await readStore.transaction((tx) => projection.apply(tx, batch));
+      at += size;
+    }
+  }
+}
+
+const versionsAt = (readStore: ReadStore, table: string, key: string, position: number) =>
+  readStore.query<Record<string, unknown>>(
+    `SELECT * FROM ${table} WHERE recorded_from_position <= ? ` +
+      `AND (recorded_until_position IS NULL OR recorded_until_position > ?) ORDER BY ${key}`,
+    [position, position],
+  );
+
+/** What a read store fed the whole log recorded as current at position N. */
+async function recordedAt(readStore: ReadStore, position: number) {
+  const appendOnly: Record<string, Rows> = {};
+  for (const [table, key, at] of APPEND_ONLY)
+    appendOnly[table] = await readStore.query(`SELECT * FROM ${at(position)} ORDER BY ${key}`);
+  return {
+    agreements: withoutRecordTime(
+      await versionsAt(readStore, 'agreement_versions', 'agreement_id', position),
+    ),
+    obligations: withoutRecordTime(
+      await versionsAt(readStore, 'obligation_versions', 'obligation_id', position),
+    ),
+    payments: stillOpen(await versionsAt(readStore, 'obligation_payments', PAYMENT_KEY, position)),
+    changes: stillOpen(await versionsAt(readStore, 'obligation_changes', CHANGE_KEY, position)),
+    ...appendOnly,
+  };
+}
+
+/** The rows of a read store as they stand. */
+async function current(readStore: ReadStore) {
+  const appendOnly: Record<string, Rows> = {};
+  for (const [table, key] of APPEND_ONLY)
+    appendOnly[table] = withoutRecordTime(
+      await readStore.query(`SELECT * FROM ${table} ORDER BY ${key}`),
+    );
+  return {
+    agreements: await readStore.query<Record<string, unknown>>(
+      'SELECT * FROM agreements ORDER BY agreement_id',
+    ),
+    obligations: await readStore.query<Record<string, unknown>>(
+      'SELECT * FROM obligations ORDER BY obligation_id',
+    ),
+    payments: await readStore.query<Record<string, unknown>>(
+      `SELECT * FROM obligation_payments WHERE recorded_until_position IS NULL ORDER BY ${PAYMENT_KEY}`,
+    ),
+    changes: await readStore.query<Record<string, unknown>>(
+      `SELECT * FROM obligation_changes WHERE recorded_until_position IS NULL ORDER BY ${CHANGE_KEY}`,
+    ),
+    ...appendOnly,
+  };
+}
+
+/** One look at a generated history: a position (a fraction of the log) and a day. */
+const lookArbitrary = fc.record({
+  fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+  day: fc.integer({ min: 0, max: LAST_DAY_INDEX + 100 }),
+  recorded: fc.boolean(),
+});
 
 /**
- * The view recorded at position N equals the live read model after only the first N events: a
- * history goes through the real service (HTTP, deciders, the milestone policy, the workers);
- * then, for random N and random batchings, a fresh obligations projection is fed events 1..N
- * into an empty read store and its agreements and obligations must equal the versions the live
- * service recorded at N.
+ * Generated histories (tests/support/generatedHistories.ts: a few licences, milestone facts,
+ * invoices, notices, payments, waivers, adjustments, disputes and their resolutions, reversals,
+ * net sales) are written through the application's command handlers and projected in random
+ * batches. Record time: for random N, the versions recorded at N equal fresh projections fed
+ * only events 1..N in other random batches. Valid time: for random D (and N), the obligations
+ * and agreement summaries as of D (as recorded at N) equal the obligations read model of only
+ * the facts valid on or before D (tests/support/validTimeOracle.ts), rebuilt in a store of
+ * their own.
  */
 function propertySuite(openStores: () => Promise<Stores>, runs: number): void {
-  let stores: Stores;
-  let service: RunningService;
-  let head: number;
-
-  beforeAll(async () => {
-    stores = await openStores();
-    service = await startService(stores);
-    const call = httpClient(service.baseUrl, service.adminKey);
-    await writeHistory(call, { extraDeals: 3, seed: 7 });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      head = await stores.store.headPosition();
-      if ((await readCheckpoint(stores.readStore, 'obligations')) === head) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        if ((await stores.store.headPosition()) === head) break;
-      }
-      if (Date.now() > deadline) throw new Error('the obligations projection did not catch up');
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  });
-
-  afterAll(async () => {
-    await service.stop();
-    await stores.close();
-  });
-
-  const recordedAt = (table: string, key: string, position: number) =>
-    stores.readStore.query<Record<string, unknown>>(
-      `SELECT * FROM ${table}_versions WHERE recorded_from_position <= ? ` +
-        `AND (recorded_until_position IS NULL OR recorded_until_position > ?) ORDER BY ${key}`,
-      [position, position],
-    );
-
-  async function recordedAppendOnly(position: number) {
-    const tables: Record<string, Record<string, unknown>[]> = {};
-    for (const [table, key, at] of APPEND_ONLY)
-      tables[table] = await stores.readStore.query<Record<string, unknown>>(
-        `SELECT * FROM ${at(position)} ORDER BY ${key}`,
-      );
-    return tables;
-  }
-
-  async function liveAfter(spare: ReadStore, position: number, batches: number[]) {
-    const events = await stores.store.readAll({ after: 0, maxCount: position });
-    for (const projection of [
-      obligationsProjection(stores.store),
-      paymentsProjection,
-      royaltyStatementsProjection,
-    ]) {
-      await spare.migrate(projection.name, projection.migrations);
-      for (const table of projection.tables ?? []) await spare.execute(`DELETE FROM ${table}`);
-      let at = 0;
-      let i = 0;
-      while (at < events.length) {
-        const size = batches[i % batches.length]!;
-        const batch = events.slice(at, at + size);
-        await spare.transaction((tx) => projection.apply(tx, batch));
-        at += size;
-        i += 1;
-      }
-    }
-    const appendOnly: Record<string, Record<string, unknown>[]> = {};
-    for (const [table, key] of APPEND_ONLY)
-      appendOnly[table] = withoutRecordTime(
-        await spare.query<Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY ${key}`),
-      );
-    return {
-      agreements: await spare.query<Record<string, unknown>>(
-        'SELECT * FROM agreements ORDER BY agreement_id',
-      ),
-      obligations: await spare.query<Record<string, unknown>>(
-        'SELECT * FROM obligations ORDER BY obligation_id',
-      ),
-      payments: await spare.query<Record<string, unknown>>(
-        `SELECT * FROM obligation_payments WHERE recorded_until_position IS NULL ORDER BY ${PAYMENT_KEY}`,
-      ),
-      ...appendOnly,
-    };
-  }
-
-  it('the view recorded at N is the live read model after the first N events', async () => {
-    expect(head).toBeGreaterThan(40);
-    const spare = await stores.openSpareReadStore();
+  it('for generated histories, the view recorded at N is the read model of events 1..N, and the view as of D the read model of the facts valid by D', async () => {
+    let looked = 0;
+    let changed = 0;
+    /** Looks where the date moved something: the view as of D is not the view of everything. */
+    let moved = 0;
+    const seen = new Set<string>();
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 0, max: head }),
-        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 }),
-        async (position, batches) => {
-          const live = await liveAfter(spare, position, batches);
-          expect({
-            agreements: withoutRecordTime(await recordedAt('agreement', 'agreement_id', position)),
-            obligations: withoutRecordTime(
-              await recordedAt('obligation', 'obligation_id', position),
-            ),
-            payments: await stores.readStore.query<Record<string, unknown>>(
-              'SELECT obligation_id, applied_by_event_id, payment_event_id, paid_on, amount_minor, ' +
-                'recorded_from_position, NULL AS recorded_until_position FROM obligation_payments ' +
-                'WHERE recorded_from_position <= ? AND (recorded_until_position IS NULL OR ' +
-                `recorded_until_position > ?) ORDER BY ${PAYMENT_KEY}`,
-              [position, position],
-            ),
-            ...(await recordedAppendOnly(position)),
-          }).toEqual(live);
+        historyArbitrary,
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 4 }),
+        fc.array(lookArbitrary, { minLength: 2, maxLength: 3 }),
+        async (steps, liveBatches, freshBatches, looks) => {
+          const stores = await openStores();
+          try {
+            await writeGeneratedHistory(stores.store, stores.readStore, steps);
+            const head = await stores.store.headPosition();
+            const events = await stores.store.readAll({ after: 0, maxCount: head + 1 });
+            for (const event of events) seen.add(event.type);
+            await project(stores.readStore, stores, events, liveBatches);
+            const [counted] = await stores.readStore.query<{ n: number | string }>(
+              'SELECT COUNT(*) AS n FROM obligation_changes',
+            );
+            changed += Number(counted!.n);
+            const spare = await stores.openSpareReadStore();
+            for (const look of looks) {
+              const position = Math.round(look.fraction * head);
+              await project(spare, stores, events.slice(0, position), freshBatches);
+              expect(await recordedAt(stores.readStore, position)).toEqual(await current(spare));
+
+              const day = dayOf(look.day);
+              const at = look.recorded ? position : undefined;
+              const oracle = await obligationsOfOnly(
+                factsValidBy(look.recorded ? events.slice(0, position) : events, day),
+              );
+              const asOf = await stores.readStore.query<Record<string, unknown>>(
+                `SELECT * FROM ${obligationsAsOf(day, at)} ORDER BY obligation_id`,
+              );
+              expect(columnsOf(asOf, AS_OF_COLUMNS)).toEqual(
+                columnsOf(oracle.obligations, AS_OF_COLUMNS),
+              );
+              const totals = await agreementTotalsAsOf(
+                stores.readStore,
+                oracle.agreements.map((a) => String(a.agreement_id)),
+                day,
+                at,
+              );
+              expect(columnsOf([...totals.values()], TOTALS)).toEqual(
+                columnsOf(oracle.agreements, TOTALS),
+              );
+              looked += asOf.length;
+              const everything = await stores.readStore.query<Record<string, unknown>>(
+                `SELECT * FROM ${obligationsAsOf('9999-12-31', at)} ORDER BY obligation_id`,
+              );
+              if (
+                JSON.stringify(columnsOf(asOf, AS_OF_COLUMNS)) !==
+                JSON.stringify(columnsOf(everything, AS_OF_COLUMNS))
+              )
+                moved += 1;
+            }
+          } finally {
+            await stores.close();
+          }
         },
       ),
       { numRuns: runs },
     );
-    // The history paid obligations.
-    const [paid] = await stores.readStore.query<{ n: number | string }>(
-      'SELECT COUNT(*) AS n FROM obligation_payments',
-    );
-    expect(Number(paid!.n)).toBeGreaterThan(0);
-    // The whole log: the versions current now are the live rows.
-    expect(withoutRecordTime(await recordedAt('obligation', 'obligation_id', head))).toEqual(
-      await stores.readStore.query('SELECT * FROM obligations ORDER BY obligation_id'),
+    // The histories had obligations as of their days, and dated corrections.
+    expect(looked).toBeGreaterThan(0);
+    expect(changed).toBeGreaterThan(0);
+    expect(moved).toBeGreaterThan(runs / 2);
+    expect([...seen]).toEqual(
+      expect.arrayContaining([
+        'MilestoneTriggered',
+        'MilestoneAchievementCorrected',
+        'RoyaltyAccrued',
+        'PaymentApplied',
+        'ObligationBecamePayable',
+        'ObligationWaived',
+        'ObligationAdjusted',
+        'ObligationDisputed',
+        'ObligationDisputeResolved',
+        'EntryReversed',
+      ]),
     );
   });
 }
@@ -189,5 +280,7 @@ function upgradeSuite(openStores: () => Promise<Stores>): void {
 
 describe('upgrading on SQLite', () => upgradeSuite(openSqliteStores));
 describeWithPostgres('upgrading on PostgreSQL', () => upgradeSuite(openPostgresStores));
-describe('record time on SQLite', () => propertySuite(openSqliteStores, 40));
-describeWithPostgres('record time on PostgreSQL', () => propertySuite(openPostgresStores, 15));
+describe('record and valid time on SQLite', () => propertySuite(openSqliteStores, 50));
+describeWithPostgres('record and valid time on PostgreSQL', () =>
+  propertySuite(openPostgresStores, 12),
+);

@@ -6,6 +6,13 @@ import {
   type EventRow,
   type StoredEventIdentity,
 } from '../appendPlanner';
+import {
+  ImportPlanner,
+  type BulkImporter,
+  type ImportBatchResult,
+  type ImportedEvent,
+  type StoredIdentity,
+} from '../bulkImport';
 import { SubscriptionRegistry } from '../subscriptionRegistry';
 import { EventStoreError, StoreClosedError } from '../errors';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRecordRow } from '../eventRecordRow';
@@ -55,7 +62,7 @@ const MIGRATION_LOCK_KEY = 7_310_245_518_233_401;
  * costs one writer at a time per database; grouped commits (one transaction for all appends that
  * arrive together) make that one writer fast. See README, "Ordering on PostgreSQL".
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, BulkImporter {
   private readonly appended = new WakeSignal();
   private readonly subscriptions: SubscriptionRegistry;
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
@@ -116,6 +123,23 @@ export class PostgresEventStore implements EventStore {
       events: prepared,
       expectedVersion: options.expectedVersion,
     });
+  }
+
+  /**
+   * Writes a batch of an import in one transaction under the append lock, so positions stay dense
+   * and ordered with concurrent appends: all of it, or nothing when an event is refused
+   * (ImportRefusedError) or the server fails. Other processes are told by NOTIFY at commit.
+   */
+  async importBatch(events: readonly ImportedEvent[]): Promise<ImportBatchResult> {
+    if (this.closed) throw new StoreClosedError();
+    let result: ImportBatchResult;
+    try {
+      result = await this.inTransaction((client) => this.writeImport(client, events));
+    } catch (error) {
+      throw unavailableOr(error);
+    }
+    if (result.imported > 0) this.appended.notify();
+    return result;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -228,6 +252,66 @@ export class PostgresEventStore implements EventStore {
       client.off('error', observe);
       client.release(broken);
     }
+  }
+
+  /** Runs inside the import's transaction; a refused event throws and rolls the batch back. */
+  private async writeImport(
+    client: pg.PoolClient,
+    events: readonly ImportedEvent[],
+  ): Promise<ImportBatchResult> {
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', APPEND_LOCK_KEY);
+    const head = await client.query<{ global_position: number; recorded_at: Date }>(
+      'SELECT global_position, recorded_at FROM events ORDER BY global_position DESC LIMIT 1',
+    );
+    const versions = await client.query<{ stream_id: string; version: number }>(
+      'SELECT stream_id, max(stream_version) AS version FROM events WHERE stream_id = ANY($1::text[]) GROUP BY stream_id',
+      [[...new Set(events.map((event) => event.streamId))]],
+    );
+    const stored = await client.query<{
+      event_id: string;
+      stream_id: string;
+      stream_version: number;
+      content_hash: string;
+    }>(
+      'SELECT event_id, stream_id, stream_version, content_hash FROM events WHERE event_id = ANY($1::uuid[])',
+      [events.map((event) => event.eventId)],
+    );
+    const last = head.rows[0];
+    const planner = new ImportPlanner({
+      head: {
+        position: last?.global_position ?? 0,
+        recordedAt: last?.recorded_at.toISOString() ?? null,
+      },
+      now: this.clock(),
+      streamVersions: new Map(versions.rows.map((row) => [row.stream_id, row.version])),
+      stored: new Map(
+        stored.rows.map((row): [string, StoredIdentity] => [
+          row.event_id,
+          {
+            streamId: row.stream_id,
+            streamVersion: row.stream_version,
+            contentHash: row.content_hash,
+          },
+        ]),
+      ),
+    });
+    const rows: EventRow[] = [];
+    events.forEach((event, index) => {
+      const step = planner.plan(event, index);
+      if (step.kind === 'insert') rows.push({ ...event, ...step, recordedAt: planner.recordedAt });
+    });
+    if (rows.length > 0) {
+      await insertRows(client, rows);
+      await client.query('SELECT pg_notify($1, $2)', [
+        NOTIFY_CHANNEL,
+        String(planner.headPosition),
+      ]);
+    }
+    return {
+      imported: rows.length,
+      skipped: events.length - rows.length,
+      headPosition: planner.headPosition,
+    };
   }
 
   /** Runs inside the transaction. Expected failures are outcomes; anything else aborts it. */
