@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { httpProblem, problemType, sendProblem } from '../problemDetails';
 import { ValidationError } from '../validationError';
 import type { Principal, Role } from './principal';
-import { requireWellFormedUnicode } from './wellFormedUnicode';
+import { requireText } from './requestText';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -145,9 +145,11 @@ function requireJson(): RequestHandler {
 
 function run(route: AnyRoute): RequestHandler {
   return async (req, res) => {
+    requireText(req.params, '/params');
+    requireText(req.query, '/query');
+    if (route.body !== undefined) requireText(req.body, '');
     const params = parse(route.params, req.params, '/params');
     const query = parse(route.query, req.query, '/query');
-    if (route.body !== undefined) requireWellFormedUnicode(req.body);
     const body = parse(route.body, req.body, '');
     await route.handler({
       params: params as never,
