@@ -1,4 +1,13 @@
-import { businessDate, dateOf, isBefore, yearOf, type BusinessDate } from '../dates';
+import {
+  addDays,
+  businessDate,
+  compareDates,
+  dateOf,
+  isBefore,
+  isOnOrBefore,
+  yearOf,
+  type BusinessDate,
+} from '../dates';
 import { DomainError } from '../domainError';
 import { lateInterestOn } from '../interest/lateInterest';
 import {
@@ -88,7 +97,7 @@ export function recordAuditFindings(command: Command, state: AgreementState): Ag
   const interestThrough = isBefore(conductedOn, shortfallDueOn) ? shortfallDueOn : conductedOn;
   const lines = findings.map((f) => ({
     ...f,
-    interestExact: interestOn(f.difference, f.originalDueOn, interestThrough, terms, command),
+    interestExact: interestOn(f.difference, f.originalDueOn, interestThrough, state, command),
   }));
   const exact = lines.reduce<Ratio>((total, line) => add(total, line.interestExact), ZERO);
   const interest =
@@ -266,24 +275,56 @@ function findingsOf(
   });
 }
 
-/** Simple interest on a line's difference, exact (negative for an overpaid line). */
+/**
+ * Simple interest on a line's difference, exact (negative for an overpaid line). Each day bears
+ * the late-interest terms in force that day, as ordinary late interest does: the days are split
+ * where an amendment takes effect, and a stretch whose terms have no late interest bears none.
+ */
 function interestOn(
   difference: Money,
   originalDueOn: BusinessDate,
   through: BusinessDate,
-  terms: AgreementTerms,
+  state: AgreementState,
   command: Command,
 ): Ratio {
-  if (terms.lateInterest === undefined || difference.amountMinor === 0n) return ZERO;
-  if (!isBefore(originalDueOn, through)) return ZERO;
+  if (difference.amountMinor === 0n || !isBefore(originalDueOn, through)) return ZERO;
   const overpaid = difference.amountMinor < 0n;
-  const { exact } = lateInterestOn({
-    principal: overpaid ? money(-difference.amountMinor, difference.currency) : difference,
-    accruesAfter: originalDueOn,
-    accruesThrough: through,
-    terms: terms.lateInterest,
-    rounding: terms.rounding,
-    ...(command.primeRates !== undefined && { primeRates: command.primeRates }),
-  });
+  const principal = overpaid ? money(-difference.amountMinor, difference.currency) : difference;
+  let exact: Ratio = ZERO;
+  for (const stretch of stretchesBetween(state, originalDueOn, through)) {
+    const { terms } = termsAt(state, addDays(stretch.after, 1));
+    if (terms.lateInterest === undefined) continue;
+    exact = add(
+      exact,
+      lateInterestOn({
+        principal,
+        accruesAfter: stretch.after,
+        accruesThrough: stretch.through,
+        terms: terms.lateInterest,
+        rounding: terms.rounding,
+        ...(command.primeRates !== undefined && { primeRates: command.primeRates }),
+      }).exact,
+    );
+  }
   return overpaid ? negate(exact) : exact;
+}
+
+/** Days `after` + 1 through `through`, cut where a terms version takes effect in between. */
+function stretchesBetween(
+  state: AgreementState,
+  after: BusinessDate,
+  through: BusinessDate,
+): { after: BusinessDate; through: BusinessDate }[] {
+  const firstDays = [...new Set(state.termsHistory.map((version) => version.effectiveOn))]
+    .filter((day) => isBefore(addDays(after, 1), day) && isOnOrBefore(day, through))
+    .sort(compareDates);
+  const stretches: { after: BusinessDate; through: BusinessDate }[] = [];
+  let start = after;
+  for (const firstDay of firstDays) {
+    const end = addDays(firstDay, -1);
+    stretches.push({ after: start, through: end });
+    start = end;
+  }
+  stretches.push({ after: start, through });
+  return stretches;
 }

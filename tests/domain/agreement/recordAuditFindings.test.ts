@@ -3,7 +3,8 @@ import type { AgreementEvent } from '../../../src/domain/agreement/agreementEven
 import type { CommandOf } from '../../../src/domain/agreement/commands';
 import { amountDueOf } from '../../../src/domain/agreement/obligation';
 import { fold, given, ofType, recorded, context } from '../support/agreementSpec';
-import { quarter, reportUsSales, signed, usd } from '../support/foundingDealStory';
+import { foundingDeal } from '../fixtures/foundingDeal';
+import { amend, quarter, reportUsSales, signed, usd } from '../support/foundingDealStory';
 
 // The founding deal: royalties of 3% due 60 days after the quarter (following business day), late
 // interest of 1% a month (actual/365), audits of the 3 calendar years before, cost shifted above 5%.
@@ -88,6 +89,32 @@ describe('RecordAuditFindings', () => {
         expect(findings?.data.interestThrough).toBe('2017-05-15');
         const royaltyQ1 = ofType(year2016(), 'RoyaltyAccrued')[0]?.eventId;
         expect(assessed?.data.correctsEventIds).toEqual([royaltyQ1]);
+      });
+  });
+
+  it('charges each day the late-interest rate in force that day: an amendment of the rate splits the interest', () => {
+    // The rate goes from 1% to 2% a month on 2017-01-01. $10,000 x 12% x 215 days (2016-05-31 ..
+    // 2016-12-31) / 365 + $10,000 x 24% x 135 days (2017-01-01 .. 2017-05-15) / 365
+    // = (258,000 + 324,000) / 365 = 1,594.520547...
+    const doubled = amend(
+      '2017-01-01',
+      {
+        ...foundingDeal,
+        lateInterest: { kind: 'fixed', ratePercent: '2', per: 'month', dayCount: 'actual/365' },
+      },
+      ['late-interest'],
+    );
+    given(...recorded(year2016(), doubled))
+      .when(audit())
+      .then((events) => {
+        const [assessed] = ofType(events, 'AuditShortfallAssessed');
+        expect(assessed?.data).toMatchObject({
+          shortfall: usd('10000.00'),
+          interest: usd('1594.52'),
+          amount: usd('11594.52'),
+        });
+        // Exact: 582,000 / 365.
+        expect(findingsOf(events)?.lines[0]?.interestExact).toBe('116400/73');
       });
   });
 
