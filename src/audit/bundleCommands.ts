@@ -57,6 +57,7 @@ export const exportBundleCommand: CliCommand = {
 /**
  * `verify-bundle <file> [--public-key <file>]`: offline, without the server or its stores. The
  * report as JSON on stdout; on stderr, what was proven (the payment history) or each failure.
+ * The key file may hold several PEM public keys (the keys the auditor trusts across rotations).
  */
 export const verifyBundleCommand: CliCommand = {
   usage: ['verify-bundle <file> [--public-key <file>]'],

@@ -13,6 +13,7 @@ const TAMPERED = 1;
  * `verify [--public-key <spki.pem>]`: the whole log against its hash chain and signed
  * checkpoints, the report as JSON on stdout, progress on stderr every 5 s. Without --public-key,
  * the configured key's (SIGNING_KEY or the key file); an auditor passes the copy they trust.
+ * The file may hold several PEM public keys: after a rotation, the old and the new one.
  */
 export const verifyCommand: CliCommand = {
   usage: ['verify [--public-key <file>] [--batch-size n]'],

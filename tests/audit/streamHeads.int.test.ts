@@ -1,4 +1,4 @@
-import { verifyBundle } from '../../src/audit/bundleVerify';
+import { verifyBundle, type EvidenceBundle } from '../../src/audit/bundleVerify';
 import { signCheckpoint, type SignedCheckpoint } from '../../src/audit/checkpoint';
 import { latestCheckpoint } from '../../src/audit/checkpointStore';
 import { exportBundle } from '../../src/audit/evidenceBundle';
@@ -6,6 +6,7 @@ import { leafHashOf, verifyInclusion } from '../../src/audit/merkleVerify';
 import { parseSigningKey } from '../../src/audit/signingKey';
 import {
   streamHeadEntry,
+  streamHeadsAt,
   streamHeadsRoot,
   StreamHeadsTree,
   type StreamHead,
@@ -110,6 +111,51 @@ function streamHeadSuite(open: () => Promise<Stores>): void {
       await setRow(latest);
     }
     expect((await verify()).ok).toBe(true);
+  });
+
+  it('proves a stream with no event at the checkpoint absent by its two neighbours, and refuses neighbours that do not bracket it', async () => {
+    const { store, readStore } = stores;
+    const bundle = await exportBundle({
+      store,
+      readStore,
+      agreementId: A,
+      publicKeyPem: KEY.publicKeyPem,
+    });
+    const checkpoint = bundle.checkpoint;
+    const tree = new StreamHeadsTree(await streamHeadsAt(readStore, checkpoint.treeSize));
+    const proofOf = (index: number) => {
+      const { head, auditPath } = tree.proofAt(index);
+      return { entry: head, index, auditPath };
+    };
+    const withAbsent = (streamId: string, below: number | null, above: number | null) => {
+      const candidate = JSON.parse(JSON.stringify(bundle)) as EvidenceBundle;
+      candidate.streams.push({ streamId, version: 0 });
+      candidate.streamHeads!.push({
+        streamId,
+        head: null,
+        below: below === null ? null : proofOf(below),
+        above: above === null ? null : proofOf(above),
+      });
+      return verifyBundle(candidate, { publicKeyPem: KEY.publicKeyPem });
+    };
+    const absent = 'product-never-reported';
+    const { found, index } = tree.locate(absent);
+    expect(found).toBe(false);
+    const below = index > 0 ? index - 1 : null;
+    const above = index < tree.size ? index : null;
+    expect(withAbsent(absent, below, above)).toMatchObject({ ok: true, failures: [] });
+    // A stream that has events, claimed empty between neighbours that are not adjacent to it.
+    const present = tree.locate('product-biib015');
+    expect(present.found).toBe(true);
+    const claimed = withAbsent(
+      'product-biib015',
+      present.index > 0 ? present.index - 1 : null,
+      present.index + 1 < tree.size ? present.index + 1 : null,
+    );
+    expect(claimed.ok).toBe(false);
+    expect(claimed.failures.map((f) => f.reason)).toContain(
+      'product-biib015: the bundle says the stream had no event at the checkpoint, but its neighbours in the signed stream heads do not prove it',
+    );
   });
 
   it('upgrades a store of v1 checkpoints: they still verify, v1 bundles still verify with a note, and new checkpoints and bundles are v2', async () => {
