@@ -1,6 +1,8 @@
 import { pino, type Logger } from 'pino';
 import { exportBundleCommand, verifyBundleCommand } from './audit/bundleCommands';
 import { verifyCommand } from './audit/verifyCommand';
+import { exportEventsCommand } from './importExport/exportEventsCommand';
+import { importCommand } from './importExport/importCommand';
 import { keysCommand } from './auth/keysCommand';
 import { integrationsCommand } from './integrations/integrationsCommand';
 import { rebuildCommand } from './workers/rebuildCommand';
@@ -52,6 +54,8 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   verify: verifyCommand,
   'export-bundle': exportBundleCommand,
   'verify-bundle': verifyBundleCommand,
+  import: importCommand,
+  'export-events': exportEventsCommand,
 };
 
 /** Runs one command line (without `node cli.js`); answers the process's exit code. */
