@@ -1,8 +1,8 @@
 // Query latency on the fixture: the built service (production) on a copy of the fixture, its read
 // models caught up first, timed by a sequential client in another process (latency.mjs): the
 // first and a deep page (BENCH_DEEP_PAGE, default 2000, reached by following the `next` links)
-// of the obligations and of the audit trail, one agreement (now and as recorded at a position),
-// its obligations as of a date, and the CSV export of its payments. BENCH_QUERY_REQUESTS
+// of the obligations and of the audit trail, one agreement (now, as of a date and as recorded at
+// a position), its obligations as of a date, and the CSV export of its payments. BENCH_QUERY_REQUESTS
 // (default 200) requests each.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -82,6 +82,10 @@ export async function queriesSection({ fixture }) {
       { name: 'GET /audit-trail, first page', url: auditFirst },
       { name: `GET /audit-trail, page ${auditDeep.page}`, url: auditDeep.url },
       { name: 'GET /agreements/{id}', url: `${base}/agreements/${agreementId}` },
+      {
+        name: 'GET /agreements/{id}?asOf=2012-06-30',
+        url: `${base}/agreements/${agreementId}?asOf=2012-06-30`,
+      },
       {
         name: `GET /agreements/{id}?recordedAt=${midPosition}`,
         url: `${base}/agreements/${agreementId}?recordedAt=${midPosition}`,
