@@ -7,10 +7,26 @@ import { z } from 'zod';
  * pointer to the clause.
  */
 
+// The read models keep minor units as exact integers (below 2^53, about 9 * 10^15): an amount of
+// a trillion or more, accepted, would stop them at its event. Below it, with at most three
+// decimals, the sums and the interest derived from amounts keep room to spare.
+const MAX_WHOLE_DIGITS = 12;
+
+/** Digits before the decimal point, leading zeros aside; 0 for what is not a decimal (refused elsewhere). */
+function wholeDigitsOf(amount: string): number {
+  const whole = /^[+-]?0*(\d*)/.exec(amount)?.[1] ?? '';
+  return whole.length;
+}
+
 export const moneySchema = z.strictObject({
   amount: z
     .string()
-    .describe('Decimal string with at most the currency’s decimals, e.g. "1500000.00"'),
+    .refine((amount) => wholeDigitsOf(amount) <= MAX_WHOLE_DIGITS, {
+      message: 'must be less than a trillion (1000000000000) in absolute value',
+    })
+    .describe(
+      'Decimal string with at most the currency’s decimals, less than a trillion, e.g. "1500000.00"',
+    ),
   currency: z.string().describe('ISO 4217 code, e.g. "USD"'),
 });
 

@@ -1,3 +1,4 @@
+import { moneySchema } from '../../../src/domain/agreement/termsSchema';
 import { minorUnitsOf, currencyCode } from '../../../src/domain/currency';
 import type { EventType } from '../../../src/domain/events/catalogue';
 import { EVENT_EXAMPLES } from '../../../src/domain/events/examples';
@@ -78,6 +79,25 @@ describe('every event schema', () => {
       });
     },
   );
+
+  it.each(amounts)(
+    '%s refuses a trillion or more, which the read models could not keep exact, at %s',
+    (type, pointer, data, money) => {
+      const sign = money.amount.startsWith('-') ? '-' : '';
+      for (const tooLarge of [`${sign}1000000000000`, `${sign}9999999999999999999999999.00`]) {
+        const changed = replaceAt(data, `${pointer}/amount`, () => tooLarge);
+        expect(problemsOf(type, changed)).toContainEqual({
+          pointer: `${pointer}/amount`,
+          detail: 'must be less than a trillion (1000000000000) in absolute value',
+        });
+      }
+    },
+  );
+
+  it('takes an amount just below a trillion, leading zeros and sign aside', () => {
+    for (const amount of ['999999999999.99', '-999999999999.99', '000999999999999', '0.01'])
+      expect(moneySchema.safeParse({ amount, currency: 'USD' }).success).toBe(true);
+  });
 
   it.each(amounts)('%s refuses an unknown currency at %s', (type, pointer, data) => {
     const changed = replaceAt(data, `${pointer}/currency`, () => 'XYZ');
