@@ -331,7 +331,10 @@ export function auditRoutes(deps: {
         401: UNAUTHENTICATED,
         403: FORBIDDEN,
         404: { description: 'No such agreement, or nothing signed yet' },
-        409: { description: 'The latest signed checkpoint does not cover its newest events yet' },
+        409: {
+          description:
+            'The latest signed checkpoint does not cover the agreement yet (or, while it is a v1 checkpoint, its newest events)',
+        },
         503: { description: 'The service has no signing key configured' },
       },
       handler: async ({ params, res }) => {
