@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { copyFixture } from './fixture.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, fail, projectionLags, startService, waitCaughtUp } from './service.mjs';
+
+/** The read models and policies a service process runs (projections/catalogue.ts). */
+const WORKERS = 9;
 
 function positiveInteger(name, fallback) {
   const value = process.env[name] === undefined ? fallback : Number(process.env[name]);
@@ -36,6 +40,20 @@ async function appendBacklog(dir, first, count) {
   if (code !== 0) fail(`appending the backlog failed (exit ${code})`);
 }
 
+/**
+ * The checkpoints the workers resumed from: the first positions /metrics reports once every
+ * worker leads (a worker reports its position only while it leads), before they move far.
+ */
+async function firstCheckpoints(url) {
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    const { positions } = await projectionLags(url);
+    if (Object.keys(positions).length >= WORKERS) return positions;
+    if (Date.now() > deadline) fail(`not every worker leads: ${JSON.stringify(positions)}`);
+    await sleep(10);
+  }
+}
+
 /** Starts the service on `dir`, timing readiness and catching up; stops it. */
 async function timedStart(dir, label) {
   const started = performance.now();
@@ -43,8 +61,7 @@ async function timedStart(dir, label) {
   try {
     await service.ready(10 * 60_000);
     const readyMs = performance.now() - started;
-    // The checkpoints it resumed from: read before it had time to move them far.
-    const { positions } = await projectionLags(service.url);
+    const positions = await firstCheckpoints(service.url);
     const { head } = await waitCaughtUp(service, {
       timeoutMs: 60 * 60_000,
       onProgress: ({ slowest, lag }) =>
