@@ -1,6 +1,7 @@
 // The bench's large store: 10,000 agreements (BENCH_AGREEMENTS) of about 100 events each, over
-// 1M events, generated once and kept in bench/.fixture/<version>-<agreements>/ (gitignored), so
-// later runs reuse it. Change FIXTURE_VERSION whenever what is generated changes.
+// 1M events, generated once and kept in bench/.fixture/v<version>-<agreements>-<read side>/
+// (gitignored), so later runs reuse it. Change FIXTURE_VERSION whenever what is generated
+// changes; a change of any read model's migrations makes a new fixture by itself.
 //
 // How it is made, so that every event is one the service itself would have produced:
 // 1. Events: each agreement's life is a list of commands (sign the founding deal's terms with
@@ -17,6 +18,7 @@
 //
 // `node scripts/bench/fixture.mjs` generates (or finds) the fixture and prints its directory.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,7 +37,7 @@ const TEMPLATES = 100;
 
 /** The fixture's directory, generating it first if it is not there yet. */
 export async function ensureFixture({ agreements, log = (line) => process.stderr.write(line) }) {
-  const dir = join(FIXTURES, `v${FIXTURE_VERSION}-${agreements}`);
+  const dir = join(FIXTURES, `v${FIXTURE_VERSION}-${agreements}-${readSideKey()}`);
   if (existsSync(join(dir, 'fixture.json'))) {
     const meta = JSON.parse(readFileSync(join(dir, 'fixture.json'), 'utf8'));
     log(`fixture: reusing ${dir} (${meta.events} events, ${meta.agreements} agreements)\n`);
@@ -71,6 +73,20 @@ export async function ensureFixture({ agreements, log = (line) => process.stderr
     `fixture: ${meta.events} events appended in ${appendSeconds.toFixed(0)} s, read models caught up in ${catchUp.seconds.toFixed(0)} s\n`,
   );
   return { dir, meta };
+}
+
+/**
+ * What the fixture's read models were made by: the migrations of every projection and policy of
+ * dist/ (names, versions and SQL). A read model whose tables changed would be migrated on the
+ * cached fixture with its new tables empty, so a change makes a new fixture.
+ */
+function readSideKey() {
+  const { workersFor } = dist('../projections/catalogue.js');
+  const migrations = workersFor(null).map((projection) => [
+    projection.name,
+    projection.migrations.map((migration) => [migration.version, migration.sqlite]),
+  ]);
+  return createHash('sha256').update(JSON.stringify(migrations)).digest('hex').slice(0, 8);
 }
 
 /** The paths of the stores in a fixture directory (or a copy of one). */
