@@ -286,24 +286,21 @@ export class WebhookIngestion {
             `webhook-id ${delivery.webhookId} was first received as ${claim.inboxId} with another body; a new message needs a new id`,
           ),
         );
-      case 'in-flight':
+      case 'in-flight': {
+        const refused = rejection(
+          delivery.inboxId,
+          409,
+          'webhook-id-in-flight',
+          `the first delivery of ${delivery.webhookId} is still being processed; retry later`,
+        );
         return settle({
-          ...rejection(
-            delivery.inboxId,
-            409,
-            'webhook-id-in-flight',
-            `the first delivery of ${delivery.webhookId} is still being processed; retry later`,
-          ),
+          ...refused,
           answer: {
-            ...problemAnswer(
-              delivery.inboxId,
-              409,
-              'webhook-id-in-flight',
-              `the first delivery of ${delivery.webhookId} is still being processed; retry later`,
-            ),
-            headers: { 'Retry-After': '1' },
+            ...refused.answer,
+            headers: { ...refused.answer.headers, 'Retry-After': '1' },
           },
         });
+      }
       case 'claimed':
         break;
       default: {

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- answers are JSON read back as a client sees them */
+import { createHash } from 'node:crypto';
 import { FOUNDING_DEAL_ID, foundingDeal } from '../domain/fixtures/foundingDeal';
 import { describeWithPostgres } from '../support/postgresTarget';
 import {
@@ -86,6 +87,26 @@ function webhookSuite(openStores: () => Promise<Stores>): void {
       eventIds: [fact!.eventId],
     });
     expect(recorded.headers['webhook-signature']).toMatch(/^v1,/);
+  });
+
+  it('answers a delivery whose id another process still holds with a 409 problem and Retry-After, after waiting for it', async () => {
+    const secret = await register('cro', ['INDSubmitted']);
+    const body = envelope('INDSubmitted', IND);
+    // A claim taken a moment ago by a process that has not finished (or died).
+    await stores.readStore.transaction((tx) =>
+      tx.execute(
+        `INSERT INTO webhook_ids
+           (integration_id, webhook_id, body_sha256, state, claim_token, claimed_at_ms, inbox_id)
+         VALUES ('cro', 'msg_held', ?, 'in-progress', 'elsewhere', ?, 'inbox-elsewhere')`,
+        [createHash('sha256').update(body).digest('hex'), Date.now()],
+      ),
+    );
+    const answer = await post('cro', body, signed(secret, 'msg_held', body));
+    expect(answer.status).toBe(409);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(answer.headers.get('retry-after')).toBe('1');
+    expect(answer.body).toMatchObject({ type: '/problems/webhook-id-in-flight', status: 409 });
+    expect(await eventsOf('product-biib015')).toHaveLength(0);
   });
 
   it('answers a redelivery with the first answer and appends nothing; another body under the id is 409', async () => {
