@@ -17,6 +17,8 @@ export interface FuzzKeys {
  */
 export class FuzzWorld {
   private readonly ids = new Map<string, string[]>();
+  /** Ids the fuzzer never puts in a path: revoking them would end what it can reach. */
+  private readonly protectedIds = new Set<string>();
   readonly cursors: string[] = [];
   head = 0;
 
@@ -26,8 +28,12 @@ export class FuzzWorld {
     readonly webhookSecret: string,
   ) {}
 
+  protect(id: string): void {
+    this.protectedIds.add(id);
+  }
+
   remember(kind: string, id: unknown): void {
-    if (typeof id !== 'string' || id === '') return;
+    if (typeof id !== 'string' || id === '' || this.protectedIds.has(id)) return;
     const known = this.ids.get(kind) ?? [];
     if (!known.includes(id) && known.length < 100) known.push(id);
     this.ids.set(kind, known);

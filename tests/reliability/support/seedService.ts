@@ -107,7 +107,7 @@ export async function seedService(
     name: 'Fuzzed CRO',
     eventTypes: ['INDSubmitted', 'ClinicalPhaseStarted', 'FirstCommercialSale', 'PaymentReceived'],
   });
-  const secret = (integration.json as { secret: string }).secret;
+  const { secret, secretId } = integration.json as { secret: string; secretId: string };
   const payload = JSON.stringify({
     type: 'ClinicalPhaseStarted',
     timestamp: new Date().toISOString(),
@@ -137,6 +137,8 @@ export async function seedService(
     },
     secret,
   );
+  // The fuzzer signs with this secret: revoked, no webhook would get past the signature.
+  world.protect(secretId);
   world.remember('sacrificial-key', sacrificial.keyId);
   world.remember('product', PRODUCT);
   world.remember('integration', INTEGRATION);
