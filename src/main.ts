@@ -70,12 +70,17 @@ async function start(config: Config, logger: Logger): Promise<void> {
   const workers =
     config.role === 'api'
       ? null
-      : await startWorkers({ projections: workersFor(store), store, readStore, logger }).catch(
-          async (error: unknown) => {
-            await closeStores();
-            throw error;
-          },
-        );
+      : await startWorkers({
+          projections: workersFor(store),
+          store,
+          readStore,
+          logger,
+          // Started once the server listens: a backlog to catch up must not delay /readyz.
+          start: false,
+        }).catch(async (error: unknown) => {
+          await closeStores();
+          throw error;
+        });
   // The workers' processes sign the hash chain's checkpoints (README: Tamper evidence).
   const signer =
     workers !== null && signingKey !== null
@@ -138,6 +143,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
       throw error;
     },
   );
+  workers?.start();
   const { shutdownTimeoutMs } = config;
   // Workers stop before the stores they write through close.
   const resources = [

@@ -19,6 +19,8 @@ export interface WorkerRebuildOptions extends RebuildOptions {
 }
 
 export interface Workers {
+  /** Starts every worker (competing for its lease, then applying); a no-op once started. */
+  start(): void;
   statuses(): ProjectionStatus[];
   /**
    * Rebuilds one read model from the start of the log (src/workers/rebuild.ts): pauses its worker
@@ -36,6 +38,11 @@ export async function startWorkers(input: {
   readStore: ReadStore;
   logger: Logger;
   leaseRetryMs?: number;
+  /**
+   * False: the workers wait for `start()`. The service starts them once it listens, so that a
+   * backlog to catch up does not hold back its start and its first answers.
+   */
+  start?: boolean;
 }): Promise<Workers> {
   const { projections, store, readStore, logger } = input;
   await readStore.migrate(CHECKPOINTS_OWNER, checkpointMigrations);
@@ -51,10 +58,14 @@ export async function startWorkers(input: {
         ...(input.leaseRetryMs !== undefined && { leaseRetryMs: input.leaseRetryMs }),
       }),
   );
-  for (const worker of workers) worker.start();
+  const start = (): void => {
+    for (const worker of workers) worker.start();
+  };
+  if (input.start !== false) start();
   const stopping = new AbortController();
   const rebuilding = new Set<Promise<unknown>>();
   return {
+    start,
     statuses: () => workers.map((worker) => worker.status),
     rebuild: async (name, options = {}) => {
       const index = projections.findIndex((projection) => projection.name === name);
