@@ -198,8 +198,11 @@ interface ClaimRow {
 }
 
 // A claim older than this belongs to a process that died mid-delivery: another may take it over
-// (the events' ids come from the webhook id, so running it again appends nothing twice).
-export const IN_FLIGHT_TIMEOUT_MS = 60_000;
+// (the events' ids come from the webhook id, so running it again appends nothing twice, even if
+// the first process was only slow). Longer than a redelivery waits for it (10 s), so a live
+// delivery is normally answered first; short, so a sender retrying after a crash is not refused
+// for long.
+export const IN_FLIGHT_TIMEOUT_MS = 15_000;
 const SUMMARY_COLUMNS = `inbox_id, integration_id, webhook_id, received_at, received_at_ms,
   body_bytes, body_truncated, authenticated, event_type, outcome, status, reason, detail,
   event_ids, positions, replay_of, replayed_as, replayed_by, completed_at`;
