@@ -8,6 +8,7 @@ import { createMetricsRegistry } from '../metrics/metricsRegistry';
 import { metricsRoute } from '../metrics/metricsRoute';
 import { apiRouter, type AnyRoute } from './api/route';
 import { healthRoutes, type ReadinessWarning } from './healthRoutes';
+import { refuseNulInPath } from './nulInPath';
 import { API_INFO } from './openapi/apiInfo';
 import { docsRoutes } from './openapi/docsRoutes';
 import { openApiDocument, type OperationSpec } from './openapi/openApiDocument';
@@ -65,6 +66,7 @@ export function createApp({
   );
   // Public routes only: the authenticator is never asked.
   app.use(apiRouter({ routes: ownRoutes, authenticate: async () => null }));
+  app.use(refuseNulInPath());
   for (const router of routers) app.use(router);
   app.use(routeNotFound());
   app.use(problemDetailsHandler());

@@ -206,6 +206,14 @@ describe('errors as problem details', () => {
     }
   });
 
+  it('answers a path holding %00 (NUL) with a 400 problem before any route sees it', async () => {
+    for (const path of ['/streams/a%00b', '/nowhere/%00']) {
+      const response = await request(app()).post(path).send({}).expect(400);
+      expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(response.body).toMatchObject({ type: '/problems/malformed-path', status: 400 });
+    }
+  });
+
   it('answers an unexpected failure with a bare 500 and logs it with its stack', async () => {
     const response = await request(app()).get('/fail').set('X-Request-Id', 'r-500').expect(500);
     expect(response.body).toMatchObject({ status: 500, title: 'Internal Server Error' });
