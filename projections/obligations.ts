@@ -177,6 +177,23 @@ UPDATE obligations SET due_known_on = arises_on WHERE due_on IS NOT NULL;
 UPDATE obligation_versions SET due_known_on = arises_on WHERE due_on IS NOT NULL;
 `;
 
+/**
+ * The latest day any payment or dated change recorded for an obligation takes effect or ends on
+ * (it only grows: a reversal leaves it). As of a day on or after it, the recorded row is the
+ * day's, and the view skips the look-ups (src/http/routes/obligationsAsOf.ts).
+ */
+const CREATE_LATEST_DATED_ON = ['obligations', 'obligation_versions']
+  .map(
+    (table) =>
+      `ALTER TABLE ${table} ADD COLUMN latest_dated_on TEXT;\n` +
+      `UPDATE ${table} SET latest_dated_on = (SELECT MAX(d.day) FROM (` +
+      `SELECT p.paid_on AS day FROM obligation_payments p WHERE p.obligation_id = ${table}.obligation_id ` +
+      `UNION ALL SELECT c.effective_on FROM obligation_changes c WHERE c.obligation_id = ${table}.obligation_id ` +
+      `UNION ALL SELECT c.ended_on FROM obligation_changes c WHERE c.obligation_id = ${table}.obligation_id` +
+      `) d);\n`,
+  )
+  .join('');
+
 /** Where an obligation stands, as its events made it (overdue is derived when asked, from a date). */
 export type ObligationStatus =
   | 'accrued'
@@ -244,7 +261,11 @@ const OBLIGATION_COLUMNS_V1 = [
 ] as const;
 
 /** The obligations table's columns (its versions add their record positions). */
-export const OBLIGATION_COLUMNS = [...OBLIGATION_COLUMNS_V1, 'due_known_on'] as const;
+export const OBLIGATION_COLUMNS = [
+  ...OBLIGATION_COLUMNS_V1,
+  'due_known_on',
+  'latest_dated_on',
+] as const;
 
 /**
  * Columns an event may change after the obligation was created (the day it arose too: a
@@ -387,6 +408,12 @@ export function obligationsProjection(store: EventStore): Projection {
         sqlite: CREATE_OBLIGATION_CHANGES,
         postgres: CREATE_OBLIGATION_CHANGES,
       },
+      {
+        version: 5,
+        name: 'the latest day of each obligation’s payments and dated changes',
+        sqlite: CREATE_LATEST_DATED_ON,
+        postgres: CREATE_LATEST_DATED_ON,
+      },
     ],
     async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
       try {
@@ -477,6 +504,8 @@ async function writeAgreement(
       arises_on: obligation.arisesOn,
       due_on: obligation.dueOn,
       due_known_on: obligation.dueKnownOn,
+      // Kept by the rows that carry the days (markDated), never overwritten by a write of the row.
+      latest_dated_on: null,
       status: obligationStatusOf(obligation),
       payer_party_id: createdTerms.licensee.partyId,
       payee_party_id: payeeOf(state, obligation)?.partyId ?? null,
@@ -608,10 +637,22 @@ async function recordPayments(
         position,
       ],
     );
+    await markDated(tx, after.obligationId, payment.paidOn);
   }
 }
 
-const openChange = (
+/** Raises an obligation's latest dated day, on its row and on its version current now. */
+async function markDated(tx: SqlExecutor, obligationId: string, day: string): Promise<void> {
+  for (const table of ['obligations', 'obligation_versions'])
+    await tx.execute(
+      `UPDATE ${table} SET latest_dated_on = ? WHERE obligation_id = ? ` +
+        'AND (latest_dated_on IS NULL OR latest_dated_on < ?)' +
+        (table === 'obligation_versions' ? ' AND recorded_until_position IS NULL' : ''),
+      [day, obligationId, day],
+    );
+}
+
+async function openChange(
   tx: SqlExecutor,
   change: {
     readonly obligationId: string;
@@ -622,8 +663,8 @@ const openChange = (
     readonly amount: Money;
   },
   position: number,
-): Promise<unknown> =>
-  tx.execute(
+): Promise<void> {
+  await tx.execute(
     'INSERT INTO obligation_changes (obligation_id, change_event_id, kind, effective_on, ' +
       'ended_on, amount_minor, recorded_from_position) VALUES (?, ?, ?, ?, ?, ?, ?)',
     [
@@ -636,6 +677,9 @@ const openChange = (
       position,
     ],
   );
+  for (const day of [change.effectiveOn, change.endedOn])
+    if (day !== null) await markDated(tx, change.obligationId, day);
+}
 
 const closeChange = (
   tx: SqlExecutor,

@@ -45,59 +45,72 @@ const pick = fc.nat({ max: 1000 });
 /** A percentage of an open balance. */
 const share = fc.integer({ min: 1, max: 100 });
 
+const sign = fc.record({
+  kind: fc.constant('sign' as const),
+  deal,
+  signedAfter: fc.integer({ min: 0, max: 400 }),
+  upfrontCents: fc.integer({ min: 100_000, max: 200_000_000 }),
+});
+const fact = fc.record({
+  kind: fc.constant('fact' as const),
+  fact: fc.constantFrom(
+    'INDSubmitted',
+    'ClinicalPhaseStarted',
+    'FirstCommercialSale',
+    'ValidClaimCoverageStarted',
+  ),
+  day,
+});
+const invoice = fc.record({ kind: fc.constant('invoice' as const), deal, pick, day });
+const notice = fc.record({ kind: fc.constant('notice' as const), deal, pick, day });
+const payment = fc.record({
+  kind: fc.constant('payment' as const),
+  deal,
+  pick: fc.option(pick),
+  share: fc.integer({ min: 1, max: 150 }),
+  day,
+});
+const waiver = fc.record({ kind: fc.constant('waiver' as const), deal, pick, share, day });
+const adjustment = fc.record({
+  kind: fc.constant('adjustment' as const),
+  deal,
+  pick,
+  differenceCents: fc.integer({ min: -50_000_000, max: 50_000_000 }).filter((c) => c !== 0),
+  day,
+});
+const dispute = fc.record({ kind: fc.constant('dispute' as const), deal, pick, share, day });
+const resolution = fc.record({
+  kind: fc.constant('resolution' as const),
+  deal,
+  pick,
+  daysLater: fc.integer({ min: 0, max: 300 }),
+  outcome: fc.constantFrom('obligation-stands', 'obligation-adjusted', 'obligation-waived'),
+});
+const reversal = fc.record({ kind: fc.constant('reversal' as const), deal, pick });
+const netSales = fc.record({
+  kind: fc.constant('netSales' as const),
+  deal,
+  netSalesCents: fc.integer({ min: 0, max: 9_000_000_000 }),
+});
+
+/** Signings and facts more often: the other steps need agreements and obligations to act on. */
 export const stepArbitrary = fc.oneof(
-  fc.record({
-    kind: fc.constant('sign' as const),
-    deal,
-    signedAfter: fc.integer({ min: 0, max: 400 }),
-    upfrontCents: fc.integer({ min: 100_000, max: 200_000_000 }),
-  }),
-  fc.record({
-    kind: fc.constant('fact' as const),
-    fact: fc.constantFrom(
-      'INDSubmitted',
-      'ClinicalPhaseStarted',
-      'FirstCommercialSale',
-      'ValidClaimCoverageStarted',
-    ),
-    day,
-  }),
-  fc.record({ kind: fc.constant('invoice' as const), deal, pick, day }),
-  fc.record({ kind: fc.constant('notice' as const), deal, pick, day }),
-  fc.record({
-    kind: fc.constant('payment' as const),
-    deal,
-    pick: fc.option(pick),
-    share: fc.integer({ min: 1, max: 150 }),
-    day,
-  }),
-  fc.record({ kind: fc.constant('waiver' as const), deal, pick, share, day }),
-  fc.record({
-    kind: fc.constant('adjustment' as const),
-    deal,
-    pick,
-    differenceCents: fc.integer({ min: -50_000_000, max: 50_000_000 }).filter((c) => c !== 0),
-    day,
-  }),
-  fc.record({ kind: fc.constant('dispute' as const), deal, pick, share, day }),
-  fc.record({
-    kind: fc.constant('resolution' as const),
-    deal,
-    pick,
-    daysLater: fc.integer({ min: 0, max: 300 }),
-    outcome: fc.constantFrom('obligation-stands', 'obligation-adjusted', 'obligation-waived'),
-  }),
-  fc.record({ kind: fc.constant('reversal' as const), deal, pick }),
-  fc.record({
-    kind: fc.constant('netSales' as const),
-    deal,
-    netSalesCents: fc.integer({ min: 0, max: 9_000_000_000 }),
-  }),
+  { arbitrary: sign, weight: 3 },
+  { arbitrary: fact, weight: 4 },
+  { arbitrary: invoice, weight: 1 },
+  { arbitrary: notice, weight: 2 },
+  { arbitrary: payment, weight: 2 },
+  { arbitrary: waiver, weight: 1 },
+  { arbitrary: adjustment, weight: 1 },
+  { arbitrary: dispute, weight: 2 },
+  { arbitrary: resolution, weight: 2 },
+  { arbitrary: reversal, weight: 1 },
+  { arbitrary: netSales, weight: 2 },
 );
 
 export type Step = typeof stepArbitrary extends fc.Arbitrary<infer S> ? S : never;
 
-export const historyArbitrary = fc.array(stepArbitrary, { minLength: 10, maxLength: 45 });
+export const historyArbitrary = fc.array(stepArbitrary, { minLength: 15, maxLength: 50 });
 
 const nth = <T>(items: readonly T[], index: number): T | undefined =>
   items.length === 0 ? undefined : items[index % items.length];

@@ -22,12 +22,16 @@ const MOVED_BY_AS_OF = [
 
 /**
  * What an obligation's recorded row counts that had not happened yet on `asOf`, each a
- * correlated look-up of one obligation's rows through its (obligation_id, date) index.
+ * correlated look-up of one obligation's rows through its (obligation_id, date) index, run only
+ * for an obligation with something dated after `asOf`.
  */
 function afterTheDate(asOf: string, position: number | undefined): string {
+  // Nothing of the obligation takes effect or ends after its latest dated day: as of a day on
+  // or after it (today's reads, mostly), no look-up runs.
   const sumOf = (table: string, amount: string, where: string) =>
-    `CAST(COALESCE((SELECT SUM(${amount}) FROM ${table} c WHERE c.obligation_id = o.obligation_id ` +
-    `AND ${where} AND ${recordedSql('c', position)}), 0) AS BIGINT)`;
+    `CAST(CASE WHEN o.latest_dated_on > '${asOf}' THEN COALESCE((SELECT SUM(${amount}) ` +
+    `FROM ${table} c WHERE c.obligation_id = o.obligation_id AND ${where} AND ` +
+    `${recordedSql('c', position)}), 0) ELSE 0 END AS BIGINT)`;
   const changedAfter = (kind: string) =>
     sumOf(
       'obligation_changes',
