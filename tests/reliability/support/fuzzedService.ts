@@ -23,6 +23,8 @@ export interface LogInspector {
   /** The events a request wrote itself (its correlation id, no causation: not derived by a policy). */
   writtenBy(correlationId: string): Promise<LoggedEvent[]>;
   byIds(eventIds: readonly string[]): Promise<LoggedEvent[]>;
+  /** The events after one position up to another (included). */
+  between(after: number, upTo: number): Promise<LoggedEvent[]>;
 }
 
 /** The built service (dist/src/main.js, as `npm start` runs it) on a fresh store of its own. */
@@ -70,6 +72,8 @@ export async function startSqliteService(): Promise<FuzzedService> {
             ? []
             : select(`event_id IN (${eventIds.map(() => '?').join(', ')})`, [...eventIds]),
         ),
+      between: (after, upTo) =>
+        Promise.resolve(select('global_position > ? AND global_position <= ?', [after, upTo])),
     },
     async stop() {
       db.close();
@@ -113,6 +117,8 @@ export async function startPostgresService(): Promise<FuzzedService> {
         eventIds.length === 0
           ? Promise.resolve([])
           : select('event_id::text = ANY($1)', [eventIds]),
+      between: (after, upTo) =>
+        select('global_position > $1 AND global_position <= $2', [after, upTo]),
     },
     async stop() {
       await stopProcess(service);
