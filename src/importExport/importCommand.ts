@@ -24,7 +24,7 @@ const INTERRUPTED = 130;
  * transaction each. The report is JSON on stdout, progress on stderr; a bad line stops the
  * import naming the line and the field, with its batch unwritten (exit 65). Ctrl-C stops after
  * the batch being written (exit 130). Running the same file again skips what is stored.
- * `--threads` validation threads (one per core but one by default; 0: all on the main thread).
+ * `--threads` validation threads (one per core by default; 0: all on the main thread).
  */
 export const importCommand: CliCommand = {
   usage: ['import <file.ndjson | -> [--batch-size <events>] [--threads <n>]'],
