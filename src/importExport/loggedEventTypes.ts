@@ -7,6 +7,11 @@ import {
   apiKeyRevokedSchema,
   apiKeyStream,
 } from '../auth/apiKeyEvents';
+import {
+  CHECKPOINT_KEY_ADOPTED,
+  SIGNING_KEYS_STREAM,
+  checkpointKeyAdoptedSchema,
+} from '../audit/signingKeys';
 import { DomainError } from '../domain/domainError';
 import { eventDefinition, isEventType } from '../domain/events/catalogue';
 import { InvalidEventDataError } from '../domain/events/invalidEventDataError';
@@ -36,8 +41,9 @@ export interface LineProblem {
 
 /**
  * The events outside the domain's catalogue that the service itself writes to the log: API keys
- * (`apikey-<keyId>`) and integrations (`integration-<integrationId>`). An export holds them too,
- * so an import must accept them, each in its own stream and valid per its schema.
+ * (`apikey-<keyId>`), integrations (`integration-<integrationId>`) and the checkpoint signing
+ * keys (`signing-keys`). An export holds them too, so an import must accept them, each in its
+ * own stream and valid per its schema. A new kind of service event needs its line here.
  */
 interface ServiceEventType {
   readonly schemaVersion: number;
@@ -58,6 +64,11 @@ const SERVICE_EVENT_TYPES: ReadonlyMap<string, ServiceEventType> = new Map([
   [
     API_KEY_REVOKED,
     { schemaVersion: API_KEY_SCHEMA_VERSION, schema: apiKeyRevokedSchema, streamOf: keyStream },
+  ],
+  [
+    CHECKPOINT_KEY_ADOPTED,
+    // Version 1, the only one signingKeys.ts writes.
+    { schemaVersion: 1, schema: checkpointKeyAdoptedSchema, streamOf: () => SIGNING_KEYS_STREAM },
   ],
   ...[
     [INTEGRATION_REGISTERED, integrationRegisteredSchema],
@@ -93,7 +104,7 @@ export function problemOfLoggedEvent(event: {
   if (serviceType === undefined)
     return {
       pointer: '/type',
-      detail: `${JSON.stringify(event.type)} is not an event type of the catalogue (docs/events.md), nor an API key or integration event`,
+      detail: `${JSON.stringify(event.type)} is not an event type of the catalogue (docs/events.md), nor an API key, integration or signing key event`,
     };
   if (event.schemaVersion !== serviceType.schemaVersion)
     return {

@@ -105,9 +105,12 @@ function importSuite(open: () => Promise<Stores>): void {
 
   beforeAll(async () => {
     source = await open();
-    // No signing key: the source log holds what the service records for a deal (API key,
-    // agreement, product fact, the policies' derived events), none of the signer's own.
-    const service = await startService(source);
+    // What the service records for a deal: its API key, the signing key it adopts, the
+    // agreement, the product fact and the policies' derived events.
+    const service = await startService(source, {
+      signingKey: KEY,
+      checkpointPolicy: { everyEvents: 1, everyMs: 100 },
+    });
     await recordDeal(service);
     await service.stop();
     file = await exported(source.store);
@@ -126,7 +129,7 @@ function importSuite(open: () => Promise<Stores>): void {
     );
     // API keys and the agreement's and product's streams: not only the domain's events.
     expect(new Set(sourceLog.map((event) => event.streamId.split('-')[0]))).toEqual(
-      new Set(['apikey', 'agreement', 'product']),
+      new Set(['apikey', 'signing', 'agreement', 'product']),
     );
 
     const target = await open();
@@ -346,11 +349,12 @@ function importSuite(open: () => Promise<Stores>): void {
         checkpointPolicy: { everyEvents: 1, everyMs: 100 },
       });
       try {
-        // The service has made its own first admin key; the file's (another store's first admin,
-        // the same claimed event id) would be refused, so the deal's streams alone are imported.
+        // The service has made its own first admin key and adopted its signing key; the file's
+        // (another store's, the same event ids with other content) would be refused, so the
+        // deal's streams alone are imported.
         const deal = file
           .split('\n')
-          .filter((line) => line !== '' && !line.startsWith('{"streamId":"apikey-'));
+          .filter((line) => line !== '' && !/^\{"streamId":"(apikey-|signing-keys")/.test(line));
         const report = await importText(target.store, deal.join('\n'));
         expect(report.imported).toBe(deal.length);
         const response = await fetch(
