@@ -175,6 +175,69 @@ describe('import and export-events through the built CLI on SQLite', () => {
   });
 });
 
+describe('import through the built CLI, interrupted', () => {
+  it('stops after the batch being written on Ctrl-C, exits 130, and a re-run completes it', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'obligations-import-sigint-'));
+    try {
+      const env = { EVENT_STORE_URL: `sqlite:${join(directory, 'events.db')}` };
+      const file = join(directory, 'facts.ndjson');
+      const count = 200_000;
+      const lines: string[] = [];
+      for (let n = 1; n <= count; n++)
+        lines.push(
+          JSON.stringify({
+            streamId: `product-p${n % 100}`,
+            eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+            type: 'INDSubmitted',
+            schemaVersion: 1,
+            data: { ...EVENT_EXAMPLES.INDSubmitted, productId: `p${n % 100}` },
+            metadata: { occurredAt: '2008-01-22', actor: 'cli:test' },
+          }),
+        );
+      writeFileSync(file, `${lines.join('\n')}\n`);
+
+      const child = spawn(process.execPath, [CLI_JS, 'import', file, '--batch-size', '1000'], {
+        cwd: directory,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+      let written = 0;
+      // Interrupted once something is committed: the first batch is in the log.
+      const store = SqliteEventStore.open({
+        path: join(directory, 'events.db'),
+        logger: testLogger(),
+      });
+      try {
+        const deadline = Date.now() + 60_000;
+        while ((await store.headPosition()) === 0 && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        child.kill('SIGINT');
+        expect(await exited).toBe(130);
+        expect(stderr).toContain('obligations import: interrupted');
+        const committed = /lines 1-(\d+) are committed \((\d+) events written/.exec(stderr);
+        expect(committed).not.toBeNull();
+        written = Number(committed![2]);
+        expect(written % 1000).toBe(0);
+        expect(written).toBeLessThan(count);
+        expect(await store.headPosition()).toBe(written);
+      } finally {
+        await store.close();
+      }
+      const resumed = await cli(['import', file], env, directory);
+      expect(resumed.code).toBe(0);
+      expect(JSON.parse(resumed.stdout)).toMatchObject({
+        imported: count - written,
+        skipped: written,
+        headPosition: count,
+      });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
 describeWithPostgres('import and export-events through the built CLI on PostgreSQL', () => {
   let source: TestDatabase;
   let target: TestDatabase;
