@@ -2,6 +2,11 @@ import type Database from 'better-sqlite3';
 
 /** The most transactions one COMMIT carries: bounds how long the first of them waits for it. */
 export const MAX_GROUP_SIZE = 256;
+/**
+ * How long a group takes in more transactions: a projection's batch can take a tenth of a second,
+ * and a group of such batches would keep a lease renewal (or an inbox record) waiting for seconds.
+ */
+export const MAX_GROUP_MS = 25;
 
 interface Waiting<T> {
   readonly work: () => Promise<T>;
@@ -35,6 +40,7 @@ export class TransactionGroup {
   constructor(
     private readonly db: Database.Database,
     private readonly maxGroupSize = MAX_GROUP_SIZE,
+    private readonly maxGroupMs = MAX_GROUP_MS,
   ) {}
 
   run<T>(work: () => Promise<T>): Promise<T> {
@@ -72,7 +78,12 @@ export class TransactionGroup {
       failAll(error, ...this.waiting.splice(0, this.maxGroupSize));
       return;
     }
-    while (this.waiting.length > 0 && group.length < this.maxGroupSize) {
+    const started = performance.now();
+    while (
+      this.waiting.length > 0 &&
+      group.length < this.maxGroupSize &&
+      (group.length === 0 || performance.now() - started < this.maxGroupMs)
+    ) {
       const entry = this.waiting.shift()!;
       let settled: Settled;
       try {

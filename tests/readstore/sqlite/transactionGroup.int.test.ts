@@ -100,7 +100,7 @@ describe('TransactionGroup', () => {
   });
 
   it('takes transactions asked for while a group runs into the same group, up to its size', async () => {
-    const group = new TransactionGroup(db, 3);
+    const group = new TransactionGroup(db, 3, 60_000);
     const later: Promise<unknown>[] = [];
     await Promise.all([
       group.run(async () => {
@@ -114,6 +114,18 @@ describe('TransactionGroup', () => {
     // 1, 2, 3 share the first COMMIT; 4 is beyond the group's size and gets the next.
     expect(commits).toBe(2);
     expect(ownersSeenElsewhere()).toEqual(['a', 'late', 'late', 'late']);
+  });
+
+  it('takes no more transactions into a group once it has run for its time budget', async () => {
+    const group = new TransactionGroup(db, 100, 10);
+    const slow = (id: number) =>
+      group.run(async () => {
+        insert(id, 'slow');
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      });
+    await Promise.all([slow(1), slow(2), slow(3)]);
+    // Each one outlasts the budget: each has a COMMIT of its own.
+    expect(commits).toBe(3);
   });
 
   it('fails every transaction of the group when its COMMIT fails, and keeps working after', async () => {
@@ -149,7 +161,7 @@ describe('TransactionGroup', () => {
         fc.integer({ min: 1, max: 8 }),
         async (transactions, size) => {
           db.exec('DELETE FROM rows');
-          const group = new TransactionGroup(db, size);
+          const group = new TransactionGroup(db, size, 60_000);
           const results = await Promise.allSettled(
             transactions.map(({ id, fails, pause }, index) =>
               group.run(async () => {
