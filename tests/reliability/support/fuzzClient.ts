@@ -113,6 +113,11 @@ export async function send(
     headers['Content-Type'] = request.contentType;
   if (request.accept !== undefined) headers.Accept = request.accept;
   if (request.idempotencyKey !== undefined) headers['Idempotency-Key'] = request.idempotencyKey;
+  if (request.ifNoneMatch !== undefined)
+    headers['If-None-Match'] =
+      request.ifNoneMatch === 'current'
+        ? await currentETag(world, request)
+        : request.ifNoneMatch.raw;
   if (request.ifMatch !== undefined)
     headers['If-Match'] =
       request.ifMatch === 'current' ? await currentETag(world, request) : request.ifMatch.raw;

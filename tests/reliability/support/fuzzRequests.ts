@@ -108,6 +108,8 @@ export interface FuzzRequest {
   readonly contentType: string | null;
   readonly accept?: string;
   readonly ifMatch?: 'current' | { readonly raw: string };
+  /** On reads: the current ETag (a 304), or anything. */
+  readonly ifNoneMatch?: 'current' | { readonly raw: string };
   readonly idempotencyKey?: string;
   readonly webhook?: WebhookHeaders;
   readonly body: BodyChoice;
@@ -541,6 +543,12 @@ function wildRequest(
           'text/html',
         ),
         headerJunk(),
+      ),
+      ifNoneMatch: fc.oneof(
+        fc.constant('current' as const),
+        fc
+          .oneof(fc.constantFrom('*', '"1"', 'W/"1"', '"a", W/"b"', ''), headerJunk())
+          .map((raw) => ({ raw })),
       ),
       ifMatch: fc.oneof(
         { weight: 4, arbitrary: fc.constant('current' as const) },
