@@ -76,6 +76,21 @@ function peakRssMiB(pid) {
   return match === null ? null : Number(match[1]) / 1024;
 }
 
+const CLOCK_TICKS_PER_SECOND = Number(
+  spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim() || 100,
+);
+
+/**
+ * CPU time (user + system) a process has used so far, in ms: per request, the figure the load
+ * of other processes on the machine disturbs least.
+ */
+function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
 function load(url, secret, connections, seconds, label) {
   const options = JSON.stringify({
     url,
@@ -113,8 +128,8 @@ async function registerIntegration(url, adminKey) {
 
 function markdown(results) {
   const lines = [
-    '| target | connections | requests/s | p50 ms | p99 ms | errors | non-2xx | vs baseline |',
-    '| ------ | ----------: | ---------: | -----: | -----: | -----: | ------: | ----------: |',
+    '| target | connections | requests/s | p50 ms | p99 ms | errors | non-2xx | CPU ms/request | vs baseline |',
+    '| ------ | ----------: | ---------: | -----: | -----: | -----: | ------: | -------------: | ----------: |',
   ];
   for (const row of results.ingestion) {
     const baseline = results.ingestion.find(
@@ -125,7 +140,7 @@ function markdown(results) {
         ? `${(row.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}x`
         : '';
     lines.push(
-      `| ${row.target} | ${row.connections} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ${row.errors + row.timeouts} | ${row.non2xx} | ${ratio} |`,
+      `| ${row.target} | ${row.connections} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ${row.errors + row.timeouts} | ${row.non2xx} | ${row.cpuMsPerRequest?.toFixed(3) ?? 'n/a'} | ${ratio} |`,
     );
   }
   lines.push('');
@@ -187,11 +202,17 @@ export async function ingestionSection() {
       }
     }
     const ingestion = [];
+    const pids = { service: service.child.pid, baseline: baseline.child.pid };
     for (const connections of CONNECTIONS) {
       for (const { target, url } of targets) {
         process.stderr.write(`${target}: ${connections} connection(s) for ${SECONDS} s\n`);
+        const cpuBefore = cpuMs(pids[target]);
         const result = load(url, secret, connections, SECONDS, `${target}-${connections}`);
-        ingestion.push({ target, connections, ...result });
+        // A second more, so that the service's projections finish what the requests started.
+        await sleep(1_000);
+        const cpuMsPerRequest =
+          result.total > 0 ? (cpuMs(pids[target]) - cpuBefore) / result.total : null;
+        ingestion.push({ target, connections, ...result, cpuMsPerRequest });
       }
     }
     const results = {
