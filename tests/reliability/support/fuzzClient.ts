@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { Webhook } from 'standardwebhooks';
-import type { FuzzRequest, PathValue, QueryValue } from './fuzzRequests';
+import { SENT_AT, type FuzzRequest, type PathValue, type QueryValue } from './fuzzRequests';
 
 /** The keys the fuzzer calls with: one per role, and one revoked. */
 export interface FuzzKeys {
@@ -272,7 +272,10 @@ function bodyText(request: FuzzRequest): string | undefined {
   if ('none' in body) return undefined;
   if ('raw' in body) return body.raw;
   if ('tooLarge' in body) return TOO_LARGE;
-  return JSON.stringify(body.json) ?? 'null';
+  return (JSON.stringify(body.json) ?? 'null').replaceAll(
+    JSON.stringify(SENT_AT),
+    JSON.stringify(new Date().toISOString()),
+  );
 }
 
 function webhookHeaders(

@@ -331,17 +331,20 @@ const MALFORMED_JSON = [
  * members cover the body's required members, cut to the body's members. Mutated, they reach the
  * deciders' rules rather than stop at the schema.
  */
-function exampleBodies(schema: JsonSchema, resolve: (ref: string) => JsonSchema): unknown[] {
+function exampleBodies(
+  schema: JsonSchema,
+  resolve: (ref: string) => JsonSchema,
+  known: KnownValues,
+  wild: boolean,
+): unknown[] {
   const resolved = schema.$ref !== undefined ? resolve(schema.$ref) : schema;
   const properties = Object.keys(resolved.properties ?? {});
   const required = resolved.required ?? [];
   if (properties.includes('type') && properties.includes('data')) {
-    // An envelope naming an event type (webhooks): every event of the catalogue.
-    return Object.entries(EVENT_EXAMPLES).map(([type, data]) => ({
-      type,
-      timestamp: new Date().toISOString(),
-      data,
-    }));
+    // An envelope naming an event type (webhooks): tame, one the integration may post; wild, any.
+    return Object.entries(EVENT_EXAMPLES)
+      .filter(([type]) => wild || known.webhookEventTypes.includes(type))
+      .map(([type, data]) => ({ type, timestamp: SENT_AT, data }));
   }
   return Object.values(EVENT_EXAMPLES as Record<string, Record<string, unknown>>)
     .filter((example) => required.every((name) => name in example))
@@ -350,6 +353,9 @@ function exampleBodies(schema: JsonSchema, resolve: (ref: string) => JsonSchema)
     )
     .filter((body) => Object.keys(body).length > 0);
 }
+
+/** Stands for the instant the request is sent (an envelope's timestamp), filled in then. */
+export const SENT_AT = '<sent-at>';
 
 /** A small change at a path through the value: a member dropped, replaced, or one added. */
 interface Mutation {
@@ -421,7 +427,7 @@ function bodyOf(
       ? fc.oneof({ weight: 8, arbitrary: fc.constant({ none: true as const }) }, ...odd)
       : fc.constant({ none: true as const });
   const generated = valueOf(operation.bodySchema, resolve, known);
-  const examples = exampleBodies(operation.bodySchema, resolve);
+  const examples = exampleBodies(operation.bodySchema, resolve, known, wild);
   const base =
     examples.length === 0
       ? generated

@@ -37,7 +37,22 @@ export async function logViolations(
       );
     return violations;
   }
-  return acceptedWriteViolations(log, written, answer);
+  const delivered = webhookCorrelationOf(sent);
+  const ownWrites =
+    delivered === null
+      ? written
+      : [...written, ...(await log.writtenBy(delivered))].filter(
+          (event) => event.globalPosition > headBefore,
+        );
+  return acceptedWriteViolations(log, ownWrites, answer);
+}
+
+/** Events a webhook delivery appends carry `webhook:<integration>:<webhook-id>`, not the request id. */
+function webhookCorrelationOf(sent: SentRequest): string | null {
+  const integration = /^\/webhooks\/([^/]+)$/.exec(new URL(sent.url).pathname)?.[1];
+  const webhookId = sent.headers['webhook-id'];
+  if (integration === undefined || webhookId === undefined) return null;
+  return `webhook:${decodeURIComponent(integration)}:${webhookId}`;
 }
 
 interface ReportedEvent {

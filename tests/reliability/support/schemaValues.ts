@@ -34,6 +34,8 @@ export interface KnownValues {
   readonly partyIds: readonly string[];
   readonly productIds: readonly string[];
   readonly clauseIds: readonly string[];
+  /** The event types the seeded integration may post by webhook. */
+  readonly webhookEventTypes: readonly string[];
 }
 
 const DATES = [

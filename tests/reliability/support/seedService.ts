@@ -10,6 +10,12 @@ import type { KnownValues } from './schemaValues';
 const FOUNDING_DEAL = join(__dirname, '..', '..', '..', 'examples', 'founding-deal.json');
 const PRODUCT = 'biib015';
 const INTEGRATION = 'fuzz-cro';
+const WEBHOOK_EVENT_TYPES = [
+  'INDSubmitted',
+  'ClinicalPhaseStarted',
+  'FirstCommercialSale',
+  'PaymentReceived',
+];
 
 interface Call {
   (
@@ -105,7 +111,7 @@ export async function seedService(
   const integration = await expect(201, 'POST', '/admin/integrations', {
     integrationId: INTEGRATION,
     name: 'Fuzzed CRO',
-    eventTypes: ['INDSubmitted', 'ClinicalPhaseStarted', 'FirstCommercialSale', 'PaymentReceived'],
+    eventTypes: WEBHOOK_EVENT_TYPES,
   });
   const { secret, secretId } = integration.json as { secret: string; secretId: string };
   const payload = JSON.stringify({
@@ -169,6 +175,7 @@ export async function seedService(
     eventIds: world.known('event').slice(0, 30),
     partyIds: ['immunogen', 'biogen-idec', 'licensor', 'licensee', 'nobody'],
     productIds: [PRODUCT, 'unlicensed-product'],
+    webhookEventTypes: WEBHOOK_EVENT_TYPES,
     clauseIds: [...new Set(JSON.stringify(deal).match(/"clauseId":"[^"]+"/g) ?? [])].map((member) =>
       member.slice('"clauseId":"'.length, -1),
     ),
