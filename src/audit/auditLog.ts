@@ -88,9 +88,20 @@ export async function withStoredNodes<T>(
   }
   return compute((level, index) => {
     const hash = hashes.get(`${level}:${index}`);
-    if (hash === undefined) throw new Error(`the Merkle node ${level}/${index} is not stored yet`);
+    if (hash === undefined) throw new MerkleNodeMissingError(level, index);
     return hash;
   });
+}
+
+/**
+ * A subtree the computation needs is not stored: the tables moved between the reads that sized the
+ * tree and this one (a rebuild of the hash chain empties them, then fills them again).
+ */
+export class MerkleNodeMissingError extends Error {
+  constructor(level: number, index: number) {
+    super(`the Merkle node ${level}/${index} is not stored yet`);
+    this.name = 'MerkleNodeMissingError';
+  }
 }
 
 function leafOf(row: RawLeafRow): LeafRow {

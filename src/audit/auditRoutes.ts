@@ -4,7 +4,7 @@ import type { EventStore } from '../eventstore/eventStore';
 import { defineRoute, type AnyRoute } from '../http/api/route';
 import { HttpProblemError, problemType } from '../http/problemDetails';
 import type { ReadStore } from '../readstore/readStore';
-import { hashedTreeSize, leafOfEvent, withStoredNodes } from './auditLog';
+import { MerkleNodeMissingError, hashedTreeSize, leafOfEvent, withStoredNodes } from './auditLog';
 import type { SignedCheckpoint } from './checkpoint';
 import { checkpointOfSize, latestCheckpoint } from './checkpointStore';
 import { eventLeafEntry } from './eventLeaf';
@@ -235,8 +235,10 @@ export function auditRoutes(deps: {
             'event-not-found',
             `The log no longer holds event ${query.eventId} at ${leaf.globalPosition}.`,
           );
-        const auditPath = await withStoredNodes(readStore, (node) =>
-          inclusionPath(leaf.leafIndex, checkpoint.treeSize, node),
+        const auditPath = await whileNotRebuilt(() =>
+          withStoredNodes(readStore, (node) =>
+            inclusionPath(leaf.leafIndex, checkpoint.treeSize, node),
+          ),
         );
         res.json({
           eventId: leaf.eventId,
@@ -300,11 +302,13 @@ export function auditRoutes(deps: {
                 : []),
             ],
           });
-        const { proof, fromRoot, toRoot } = await withStoredNodes(readStore, (node) => ({
-          proof: consistencyProof(from, to, node),
-          fromRoot: treeHead(from, node),
-          toRoot: treeHead(to, node),
-        }));
+        const { proof, fromRoot, toRoot } = await whileNotRebuilt(() =>
+          withStoredNodes(readStore, (node) => ({
+            proof: consistencyProof(from, to, node),
+            fromRoot: treeHead(from, node),
+            toRoot: treeHead(to, node),
+          })),
+        );
         res.json({
           from,
           to,
@@ -353,6 +357,7 @@ export function auditRoutes(deps: {
             )
             .json(bundle);
         } catch (error) {
+          if (error instanceof MerkleNodeMissingError) throw hashChainRebuilding();
           if (!(error instanceof BundleUnavailableError)) throw error;
           if (error.reason === 'no-key') throw noSigningKey();
           if (error.reason === 'not-yet-checkpointed')
@@ -457,6 +462,28 @@ async function checkpointFor(
 
 function notFound(code: string, detail: string): HttpProblemError {
   return new HttpProblemError({ type: problemType(code), title: 'Not found', status: 404, detail });
+}
+
+/** A proof computed while a rebuild empties and refills the hash chain: 503, retry in a moment. */
+async function whileNotRebuilt<T>(compute: () => Promise<T>): Promise<T> {
+  try {
+    return await compute();
+  } catch (error) {
+    if (error instanceof MerkleNodeMissingError) throw hashChainRebuilding();
+    throw error;
+  }
+}
+
+function hashChainRebuilding(): HttpProblemError {
+  return new HttpProblemError(
+    {
+      type: problemType('read-model-rebuilding'),
+      title: 'The hash chain is being rebuilt',
+      status: 503,
+      detail: 'The hash chain changed while the proof was computed (a rebuild); retry shortly.',
+    },
+    { 'Retry-After': '1' },
+  );
 }
 
 function noSigningKey(): HttpProblemError {

@@ -351,6 +351,23 @@ function tamperSuite(open: () => Promise<Target>): void {
     });
   });
 
+  it('answers a proof asked while a rebuild has emptied the Merkle tree with 503 and Retry-After, not a 500', async () => {
+    // What a reader sees between a rebuild's DELETE and its first batch: leaves sized, no subtree.
+    await target.readStore.transaction(async (tx) => {
+      await tx.execute('DELETE FROM audit_tree_nodes');
+    });
+    const response = await fetch(
+      `${service.baseUrl}/audit/proofs/consistency?from=${head}&to=${head}`,
+      { headers: { authorization: `Bearer ${service.adminKey}` } },
+    );
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(await response.json()).toMatchObject({
+      type: '/problems/read-model-rebuilding',
+      status: 503,
+    });
+  });
+
   it('verifies over HTTP as a job (202, Location, progress), which reports an edited event at its position', async () => {
     await target.tamper([`UPDATE events SET data = '{"n":999}' WHERE global_position = 8`]);
     const job = await verifyOverHttp(service);

@@ -156,7 +156,8 @@ async function stopProcess(service: ServiceProcess): Promise<void> {
 
 /**
  * Error and fatal lines (pino's levels 50 and 60), but for the 503 of a read waiting for a position
- * the read model has not reached: an answer the service means, logged like every 5xx.
+ * the read model has not reached or of a proof during a rebuild: answers the service means, logged
+ * like every 5xx.
  */
 export const errorLogLines = (service: FuzzedService): Record<string, unknown>[] =>
   service.process.logs.filter(
@@ -165,5 +166,10 @@ export const errorLogLines = (service: FuzzedService): Record<string, unknown>[]
 
 function isReadModelBehind(line: Record<string, unknown>): boolean {
   const { err } = line as { err?: { problem?: { type?: unknown } } };
-  return err?.problem?.type === '/problems/read-model-behind';
+  return RETRYABLE_PROBLEMS.has(String(err?.problem?.type));
 }
+
+const RETRYABLE_PROBLEMS: ReadonlySet<string> = new Set([
+  '/problems/read-model-behind',
+  '/problems/read-model-rebuilding',
+]);
