@@ -194,6 +194,31 @@ const CREATE_LATEST_DATED_ON = ['obligations', 'obligation_versions']
   )
   .join('');
 
+/**
+ * The terms of each agreement once per signature or amendment, keyed by the position of the
+ * event that made them (`terms_position`), which the agreement row and its versions refer to:
+ * a version per event no longer copies the whole terms text. The versions already recorded are
+ * keyed by the first of their agreement's versions with the same text.
+ */
+const CREATE_AGREEMENT_TERMS = `
+CREATE TABLE agreement_terms (
+  agreement_id TEXT NOT NULL,
+  terms_position BIGINT NOT NULL,
+  terms TEXT NOT NULL,
+  PRIMARY KEY (agreement_id, terms_position)
+);
+ALTER TABLE agreements ADD COLUMN terms_position BIGINT;
+ALTER TABLE agreement_versions ADD COLUMN terms_position BIGINT;
+UPDATE agreement_versions SET terms_position = (SELECT MIN(same.recorded_from_position)
+  FROM agreement_versions same
+  WHERE same.agreement_id = agreement_versions.agreement_id AND same.terms = agreement_versions.terms);
+INSERT INTO agreement_terms (agreement_id, terms_position, terms)
+  SELECT DISTINCT agreement_id, terms_position, terms FROM agreement_versions;
+UPDATE agreements SET terms_position = (SELECT MIN(t.terms_position) FROM agreement_terms t
+  WHERE t.agreement_id = agreements.agreement_id AND t.terms = agreements.terms);
+ALTER TABLE agreement_versions DROP COLUMN terms;
+`;
+
 /** Where an obligation stands, as its events made it (overdue is derived when asked, from a date). */
 export type ObligationStatus =
   | 'accrued'
@@ -286,7 +311,8 @@ const MUTABLE_OBLIGATION_COLUMNS = [
   'updated_position',
 ] as const;
 
-const AGREEMENT_COLUMNS = [
+/** The agreements table's columns as migration 1 made them (migration 2 copies these). */
+const AGREEMENT_COLUMNS_V1 = [
   'agreement_id',
   'title',
   'licensor_party_id',
@@ -306,6 +332,15 @@ const AGREEMENT_COLUMNS = [
   'updated_position',
 ] as const;
 
+/** The agreements table's columns: its terms are also kept once in agreement_terms (migration 6). */
+const AGREEMENT_COLUMNS = [...AGREEMENT_COLUMNS_V1, 'terms_position'] as const;
+
+/**
+ * What a version of an agreement copies: not the terms text (several kilobytes, the same for
+ * every event until the next amendment), only the key of its row in agreement_terms.
+ */
+const AGREEMENT_VERSION_COLUMNS = AGREEMENT_COLUMNS.filter((c) => c !== 'terms');
+
 /**
  * A read model migrated with rows already in it: each row's current version, recorded from its
  * last change on (what it was before is not known until the read model is rebuilt).
@@ -314,7 +349,8 @@ const seedVersions = (kind: string, columns: readonly string[]): string =>
   `INSERT INTO ${kind}_versions (${columns.join(', ')}, recorded_from_position) ` +
   `SELECT ${columns.join(', ')}, updated_position FROM ${kind}s;\n`;
 const SEED_VERSIONS =
-  seedVersions('agreement', AGREEMENT_COLUMNS) + seedVersions('obligation', OBLIGATION_COLUMNS_V1);
+  seedVersions('agreement', AGREEMENT_COLUMNS_V1) +
+  seedVersions('obligation', OBLIGATION_COLUMNS_V1);
 
 function upsert(
   table: string,
@@ -340,6 +376,15 @@ const UPSERT_AGREEMENT = upsert(
   'agreement_id',
   AGREEMENT_COLUMNS.filter((c) => c !== 'agreement_id' && c !== 'created_position'),
 );
+/** What an event that leaves the terms as they were writes to its agreement's row. */
+const AGREEMENT_SUMMARY_COLUMNS = AGREEMENT_COLUMNS.filter(
+  (c) => !['agreement_id', 'terms', 'terms_position', 'created_position'].includes(c),
+);
+const UPDATE_AGREEMENT_SUMMARY =
+  `UPDATE agreements SET ${AGREEMENT_SUMMARY_COLUMNS.map((c) => `${c} = ?`).join(', ')} ` +
+  'WHERE agreement_id = ?';
+const INSERT_TERMS =
+  'INSERT INTO agreement_terms (agreement_id, terms_position, terms) VALUES (?, ?, ?)';
 
 /** Events that may change every obligation's row without changing the obligations themselves. */
 const AGREEMENT_WIDE: ReadonlySet<string> = new Set([
@@ -377,6 +422,7 @@ export function obligationsProjection(store: EventStore): Projection {
       'agreements',
       'obligations',
       'agreement_versions',
+      'agreement_terms',
       'obligation_versions',
       'obligation_payments',
       'obligation_changes',
@@ -413,6 +459,12 @@ export function obligationsProjection(store: EventStore): Projection {
         name: 'the latest day of each obligation’s payments and dated changes',
         sqlite: CREATE_LATEST_DATED_ON,
         postgres: CREATE_LATEST_DATED_ON,
+      },
+      {
+        version: 6,
+        name: 'the terms once per signature or amendment, not in every agreement version',
+        sqlite: CREATE_AGREEMENT_TERMS,
+        postgres: CREATE_AGREEMENT_TERMS,
       },
     ],
     async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
@@ -531,6 +583,7 @@ async function writeAgreement(
     terminated_on: state.terminatedOn,
     payment_currency: terms.paymentCurrency,
     terms: entry.terms ?? '',
+    terms_position: entry.position,
     stream_version: entry.version,
     obligation_count: state.obligations.size,
     earned_minor: earned,
@@ -540,28 +593,45 @@ async function writeAgreement(
     updated_position: entry.position,
   };
   if (entry.terms === undefined) {
-    // Terms unchanged in this batch: keep the stored text.
-    await tx.execute(
-      `UPDATE agreements SET ${AGREEMENT_COLUMNS.filter(
-        (c) => !['agreement_id', 'terms', 'created_position'].includes(c),
-      )
-        .map((c) => `${c} = ?`)
-        .join(', ')} WHERE agreement_id = ?`,
-      [
-        ...AGREEMENT_COLUMNS.filter(
-          (c) => !['agreement_id', 'terms', 'created_position'].includes(c),
-        ).map((c) => row[c]),
-        agreementId,
-      ],
-    );
+    // Terms unchanged by this event: keep the stored text and its key.
+    await tx.execute(UPDATE_AGREEMENT_SUMMARY, [
+      ...AGREEMENT_SUMMARY_COLUMNS.map((c) => row[c]),
+      agreementId,
+    ]);
   } else {
     await tx.execute(
       UPSERT_AGREEMENT,
       AGREEMENT_COLUMNS.map((c) => row[c]),
     );
+    await tx.execute(INSERT_TERMS, [agreementId, entry.position, entry.terms]);
   }
   await recordVersion(tx, 'agreement', agreementId, entry.position);
 }
+
+/** The statements that close a row's current version and copy the row as its next version. */
+function versionStatements(
+  kind: 'agreement' | 'obligation',
+  columns: readonly string[],
+): { close: string; copy: string } {
+  return {
+    // The open version is always the latest one: found by the primary key's last entry for the
+    // id, not by scanning every version of it (an agreement gets one per event).
+    close:
+      `UPDATE ${kind}_versions SET recorded_until_position = ? ` +
+      `WHERE ${kind}_id = ? AND recorded_until_position IS NULL AND recorded_from_position = ` +
+      `(SELECT max(recorded_from_position) FROM ${kind}_versions WHERE ${kind}_id = ?)`,
+    copy:
+      `INSERT INTO ${kind}_versions (${columns.join(', ')}, recorded_from_position) ` +
+      `SELECT ${columns.join(', ')}, ? FROM ${kind}s WHERE ${kind}_id = ?`,
+  };
+}
+
+// Built once: the statement cache finds a statement by its text, and hashing a text built anew
+// for every event was a visible part of a rebuild's profile.
+const VERSION_STATEMENTS = {
+  agreement: versionStatements('agreement', AGREEMENT_VERSION_COLUMNS),
+  obligation: versionStatements('obligation', OBLIGATION_COLUMNS),
+};
 
 /**
  * Closes the current version of a row at `position` and keeps a copy of the row as just written
@@ -573,20 +643,9 @@ async function recordVersion(
   id: string,
   position: number,
 ): Promise<void> {
-  const columns = (kind === 'agreement' ? AGREEMENT_COLUMNS : OBLIGATION_COLUMNS).join(', ');
-  // The open version is always the latest one: found by the primary key's last entry for the id,
-  // not by scanning every version of it (an agreement gets one per event, each with its terms).
-  await tx.execute(
-    `UPDATE ${kind}_versions SET recorded_until_position = ? ` +
-      `WHERE ${kind}_id = ? AND recorded_until_position IS NULL AND recorded_from_position = ` +
-      `(SELECT max(recorded_from_position) FROM ${kind}_versions WHERE ${kind}_id = ?)`,
-    [position, id, id],
-  );
-  await tx.execute(
-    `INSERT INTO ${kind}_versions (${columns}, recorded_from_position) ` +
-      `SELECT ${columns}, ? FROM ${kind}s WHERE ${kind}_id = ?`,
-    [position, id],
-  );
+  const { close, copy } = VERSION_STATEMENTS[kind];
+  await tx.execute(close, [position, id, id]);
+  await tx.execute(copy, [position, id]);
 }
 
 const paymentKey = (payment: AppliedPayment): string =>

@@ -105,8 +105,15 @@ async function recordedAt(readStore: ReadStore, position: number) {
   for (const [table, key, at] of APPEND_ONLY)
     appendOnly[table] = await readStore.query(`SELECT * FROM ${at(position)} ORDER BY ${key}`);
   return {
+    // A version refers to its terms, kept once per signature or amendment.
     agreements: withoutRecordTime(
-      await versionsAt(readStore, 'agreement_versions', 'agreement_id', position),
+      await versionsAt(
+        readStore,
+        '(SELECT v.*, t.terms FROM agreement_versions v JOIN agreement_terms t ' +
+          'ON t.agreement_id = v.agreement_id AND t.terms_position = v.terms_position) versions',
+        'agreement_id',
+        position,
+      ),
     ),
     obligations: withoutRecordTime(
       await versionsAt(readStore, 'obligation_versions', 'obligation_id', position),

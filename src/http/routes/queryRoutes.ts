@@ -132,7 +132,9 @@ interface AgreementRow {
   signed_on: string;
   terminated_on: string | null;
   payment_currency: string;
-  terms: string;
+  /** On the current row only: a version refers to its terms by `terms_position`. */
+  terms?: string;
+  terms_position: number | string;
   stream_version: number;
   obligation_count: number;
   earned_minor: number | string;
@@ -192,6 +194,17 @@ function agreementsAsOf(
       return rows.map((row) => ({ ...row, ...totals.get(row.agreement_id) }));
     },
   };
+}
+
+/** The terms a version of an agreement refers to: kept once per signature or amendment. */
+async function termsOf(readStore: ReadStore, row: AgreementRow): Promise<string> {
+  const [found] = await readStore.query<{ terms: string }>(
+    'SELECT terms FROM agreement_terms WHERE agreement_id = ? AND terms_position = ?',
+    [row.agreement_id, row.terms_position],
+  );
+  if (found === undefined)
+    throw new Error(`no terms of agreement ${row.agreement_id} at ${row.terms_position}`);
+  return found.terms;
 }
 
 // --- obligations ------------------------------------------------------------------------------
@@ -762,10 +775,11 @@ export function queryRoutes({ readStore }: { readonly readStore: ReadStore }): A
         );
         const [row] = source.enrich ? await source.enrich(readStore, found) : found;
         if (row === undefined) throw notFound(`agreement ${params.agreementId}`);
+        const terms = row.terms ?? (await termsOf(readStore, row));
         sendJsonWithETag(
           req,
           res,
-          { ...agreementSource.present(row), terms: JSON.parse(row.terms) as unknown },
+          { ...agreementSource.present(row), terms: JSON.parse(terms) as unknown },
           { etag: streamVersionETag(Number(row.stream_version)) },
         );
       },
