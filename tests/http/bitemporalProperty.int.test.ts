@@ -341,6 +341,75 @@ function upgradeSuite(openStores: () => Promise<Stores>): void {
     }
   });
 
+  it('migration 6 keeps each terms text once, keyed by the first version holding it, and the versions and the row refer to it', async () => {
+    const stores = await openStores();
+    try {
+      const projection = obligationsProjection(stores.store);
+      await stores.readStore.migrate(projection.name, projection.migrations.slice(0, 5));
+      // Signed (position 5), an event leaving the terms (7), amended (9): versions as
+      // migration 5 left them, each with its copy of the terms.
+      const versions = [
+        [5, 7, '{"v":1}'],
+        [7, 9, '{"v":1}'],
+        [9, null, '{"v":2}'],
+      ] as const;
+      for (const [from, until, terms] of versions)
+        await stores.readStore.execute(
+          `INSERT INTO agreement_versions (agreement_id, title, licensor_party_id, licensor_name,
+             licensee_party_id, licensee_name, signed_on, terminated_on, payment_currency, terms,
+             stream_version, obligation_count, earned_minor, paid_minor, open_minor,
+             created_position, updated_position, recorded_from_position, recorded_until_position)
+           VALUES ('a', 'A', 'l', 'L', 'e', 'E', '2004-10-01', NULL, 'USD', ?, 3, 0, 0, 0, 0, 5,
+             ?, ?, ?)`,
+          [terms, from, from, until],
+        );
+      await stores.readStore.execute(
+        `INSERT INTO agreements (agreement_id, title, licensor_party_id, licensor_name,
+           licensee_party_id, licensee_name, signed_on, terminated_on, payment_currency, terms,
+           stream_version, obligation_count, earned_minor, paid_minor, open_minor,
+           created_position, updated_position)
+         VALUES ('a', 'A', 'l', 'L', 'e', 'E', '2004-10-01', NULL, 'USD', '{"v":2}', 3, 0, 0, 0,
+           0, 5, 9)`,
+      );
+      await stores.readStore.migrate(projection.name, projection.migrations);
+      const numbers = (rows: Record<string, string | number | null>[]) =>
+        rows.map((row) =>
+          Object.values(row).map((value) => (value === null ? null : String(value))),
+        );
+      expect(
+        numbers(
+          await stores.readStore.query(
+            'SELECT terms_position, terms FROM agreement_terms ORDER BY terms_position',
+          ),
+        ),
+      ).toEqual([
+        ['5', '{"v":1}'],
+        ['9', '{"v":2}'],
+      ]);
+      expect(
+        numbers(
+          await stores.readStore.query(
+            'SELECT recorded_from_position, terms_position FROM agreement_versions ' +
+              'ORDER BY recorded_from_position',
+          ),
+        ),
+      ).toEqual([
+        ['5', '5'],
+        ['7', '5'],
+        ['9', '9'],
+      ]);
+      expect(
+        numbers(await stores.readStore.query('SELECT terms_position, terms FROM agreements')),
+      ).toEqual([['9', '{"v":2}']]);
+      const columns = await stores.readStore.query<Record<string, unknown>>(
+        'SELECT * FROM agreement_versions',
+      );
+      expect(Object.keys(columns[0]!)).not.toContain('terms');
+    } finally {
+      await stores.close();
+    }
+  });
+
   it('one agreement’s view as of a date reads only that agreement’s obligations, through its index', async () => {
     const stores = await openStores();
     try {
