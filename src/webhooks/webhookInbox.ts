@@ -384,9 +384,9 @@ async function finish(
     [
       result.outcome,
       result.status,
-      result.reason,
-      result.detail,
-      result.eventType,
+      storableText(result.reason),
+      storableText(result.detail),
+      storableText(result.eventType),
       JSON.stringify(result.answer),
       JSON.stringify(result.eventIds ?? []),
       JSON.stringify(result.positions ?? []),
@@ -434,6 +434,14 @@ async function claim(
     if (taken === 1) return { kind: 'claimed', token };
   }
   return { kind: 'in-flight', inboxId: row.inbox_id };
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000, and a detail may quote what the sender sent (a parser's
+ * message, an unknown event type): kept with it spelled as `\u0000`. The answer, JSON, is exact.
+ */
+function storableText(value: string | null): string | null {
+  return value === null ? null : value.replaceAll('\u0000', '\\u0000');
 }
 
 // PostgreSQL text cannot hold NUL, and a body need not be UTF-8: such bodies are kept in base64.

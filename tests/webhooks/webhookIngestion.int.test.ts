@@ -89,6 +89,25 @@ function webhookSuite(openStores: () => Promise<Stores>): void {
     expect(recorded.headers['webhook-signature']).toMatch(/^v1,/);
   });
 
+  it('records a refusal whose detail quotes a NUL the sender sent (PostgreSQL text holds none)', async () => {
+    const secret = await register('cro', ['INDSubmitted']);
+    const nul = Buffer.from([0]);
+    const answer = await post('cro', nul, signed(secret, 'msg_nul', nul));
+    expect(answer.status).toBe(400);
+    expect(answer.body.type).toBe('/problems/malformed-json');
+    const unknown = envelope('Unknown\u0000Type', IND);
+    const quarantined = await post('cro', unknown, signed(secret, 'msg_nul_type', unknown));
+    expect(quarantined.status).toBe(202);
+    expect(await delivery(answer.headers.get('webhook-inbox-id')!)).toMatchObject({
+      outcome: 'rejected',
+      reason: 'malformed-json',
+    });
+    expect(await delivery(quarantined.headers.get('webhook-inbox-id')!)).toMatchObject({
+      outcome: 'quarantined',
+      eventType: 'Unknown\\u0000Type',
+    });
+  });
+
   it('answers a delivery whose id another process still holds with a 409 problem and Retry-After, after waiting for it', async () => {
     const secret = await register('cro', ['INDSubmitted']);
     const body = envelope('INDSubmitted', IND);
