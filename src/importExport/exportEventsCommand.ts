@@ -8,6 +8,8 @@ import { describeExport, throttledLine } from './transferProgress';
 
 // What a shell reports for a process ended by SIGINT.
 const INTERRUPTED = 130;
+// sysexits.h: an error while writing the output.
+const EX_IOERR = 74;
 
 /**
  * `export-events [file]`: the global log in order, one JSON object per line (eventLine.ts), to
@@ -44,6 +46,13 @@ export const exportEventsCommand: CliCommand = {
     const interrupt = new AbortController();
     const onSigint = (): void => interrupt.abort(new Error('interrupted'));
     process.once('SIGINT', onSigint);
+    // A full disk, or a reader that went away (`| head`): stop, rather than crash on the error.
+    const failed: { error: Error | null } = { error: null };
+    const onWriteError = (error: Error): void => {
+      failed.error ??= error;
+      interrupt.abort(error);
+    };
+    sink.on('error', onWriteError);
     const printLine = throttledLine({ stream: process.stderr });
     try {
       const report = await exportEvents({
@@ -57,7 +66,11 @@ export const exportEventsCommand: CliCommand = {
         sink.end();
         await once(sink, 'close');
         renameSync(partial, file);
+      } else {
+        // A pipe reports a reader that went away after the write: wait for the last one's word.
+        await new Promise<void>((resolve) => sink.write('', () => setImmediate(resolve)));
       }
+      if (failed.error !== null) throw failed.error;
       context.tell(
         `export-events: ${report.events} events up to position ${report.headPosition}${file === undefined ? '' : ` in ${file}`}`,
       );
@@ -68,10 +81,16 @@ export const exportEventsCommand: CliCommand = {
         rmSync(partial, { force: true });
       }
       if (!interrupt.signal.aborted) throw error;
-      context.tell('obligations export-events: interrupted; nothing was kept');
-      return INTERRUPTED;
+      const kept = partial === undefined ? 'the output is incomplete' : 'nothing was kept';
+      if (failed.error === null) {
+        context.tell(`obligations export-events: interrupted; ${kept}`);
+        return INTERRUPTED;
+      }
+      context.tell(`obligations export-events: cannot write (${failed.error.message}); ${kept}`);
+      return EX_IOERR;
     } finally {
       process.removeListener('SIGINT', onSigint);
+      sink.removeListener('error', onWriteError);
     }
   },
 };

@@ -78,6 +78,7 @@ describe('import and export-events through the built CLI on SQLite', () => {
   let directory: string;
   let file: string;
   let lines: string[];
+  let sourceEnv: Record<string, string>;
 
   beforeAll(async () => {
     if (!existsSync(CLI_JS))
@@ -89,6 +90,7 @@ describe('import and export-events through the built CLI on SQLite', () => {
     await service.stop();
     await source.close();
 
+    sourceEnv = source.env;
     file = join(directory, 'log.ndjson');
     const exported = await cli(['export-events', file], source.env, directory);
     expect(exported.stderr).toMatch(/export-events: \d+ events up to position \d+ in /);
@@ -142,6 +144,22 @@ describe('import and export-events through the built CLI on SQLite', () => {
     const verified = await cli(['verify'], env, directory);
     expect(verified.stderr).toMatch(/verify: ok/);
     expect(verified.code).toBe(0);
+  });
+
+  it('stops with exit 74 when its reader goes away (| head)', async () => {
+    const child = spawn(process.execPath, [CLI_JS, 'export-events'], {
+      cwd: directory,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...sourceEnv },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Gone before the first line: the export's first write finds no reader.
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).toMatch(
+      /obligations export-events: cannot write \(.+\); the output is incomplete/,
+    );
+    expect(code).toBe(74);
   });
 
   it('exits 65 at a malformed line, naming the line and the field, having written nothing of its batch', async () => {
