@@ -3,6 +3,7 @@ import { parseSigningKey } from '../../src/audit/signingKey';
 import { verifyLog } from '../../src/audit/verifyLog';
 import { EVENT_EXAMPLES } from '../../src/domain/events/examples';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/eventStore';
+import { KurrentDbEventStore } from '../../src/eventstore/kurrentdb/kurrentDbEventStore';
 import { prepareAppend } from '../../src/eventstore/preparedEvent';
 import { exportEvents } from '../../src/importExport/exportEvents';
 import {
@@ -10,6 +11,7 @@ import {
   importEvents,
   type ImportInput,
 } from '../../src/importExport/importEvents';
+import { FakeKurrentDb } from '../support/fakeKurrentDb';
 import { describeWithPostgres } from '../support/postgresTarget';
 import {
   openPostgresStores,
@@ -17,6 +19,7 @@ import {
   startService,
   type Stores,
 } from '../support/serviceHarness';
+import { testLogger } from '../support/testLogger';
 import { A, recordDeal, settled } from './dealLog';
 
 jest.setTimeout(120_000);
@@ -338,6 +341,31 @@ function importSuite(open: () => Promise<Stores>): void {
       expect(error.pointer).toBe('/streamVersion');
     } finally {
       await target.close();
+    }
+  });
+
+  it('imports into KurrentDB through the port (the in-memory model of the server), and re-runs as a no-op', async () => {
+    const server = new FakeKurrentDb();
+    const store = await KurrentDbEventStore.open({
+      connectionString: 'esdb://fake-kurrentdb:2113?tls=false',
+      logger: testLogger(),
+      createClient: () => server.connect(),
+    });
+    try {
+      const sourceLog = await readLog(source.store);
+      expect(await importText(store, file)).toMatchObject({ imported: sourceLog.length });
+      // KurrentDB's positions have gaps: the same events, streams and versions, in the same order.
+      const withoutPositions = (event: RecordedEvent) => ({
+        ...identity(event),
+        globalPosition: 0,
+      });
+      expect((await readLog(store)).map(withoutPositions)).toEqual(sourceLog.map(withoutPositions));
+      expect(await importText(store, file)).toMatchObject({
+        imported: 0,
+        skipped: sourceLog.length,
+      });
+    } finally {
+      await store.close();
     }
   });
 
