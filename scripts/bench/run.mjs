@@ -1,10 +1,11 @@
 // `npm run bench`: the benchmarks of issue 8, section by section. Builds nothing: run `npm run
-// build` first. BENCH_SECTIONS (default ingestion,queries,rebuild,restart) chooses the sections,
+// build` first. BENCH_SECTIONS (default ingestion,queries,rebuild,restart,import) chooses the sections,
 // each runnable alone:
 // - ingestion (ingestion.mjs): signed-webhook ingestion of the service against a bare baseline;
 // - queries (queries.mjs): query latency on the large fixture;
 // - rebuild (rebuild.mjs): projection rebuild rate on the fixture against a raw fold loop;
-// - restart (restart.mjs): time to ready and to caught up after a restart with a backlog.
+// - restart (restart.mjs): time to ready and to caught up after a restart with a backlog;
+// - import (import.mjs): the CLI's bulk import of 1M events against a raw batched insert.
 // The last three share the fixture (fixture.mjs: BENCH_AGREEMENTS, default 10,000 agreements of
 // about 106 events), generated once into bench/.fixture/ and reused. Results are merged into
 // bench/results.json (a section not run keeps its last results) and printed as Markdown tables.
@@ -14,13 +15,14 @@ import os from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { ensureFixture } from './fixture.mjs';
+import { benchImport, importMarkdown } from './import.mjs';
 import { ingestionSection } from './ingestion.mjs';
 import { queriesSection } from './queries.mjs';
 import { rebuildSection } from './rebuild.mjs';
 import { restartSection } from './restart.mjs';
 import { CLI_JS, MAIN_JS, ROOT, fail } from './service.mjs';
 
-const SECTIONS = ['ingestion', 'queries', 'rebuild', 'restart'];
+const SECTIONS = ['ingestion', 'queries', 'rebuild', 'restart', 'import'];
 const RESULTS = join(ROOT, 'bench', 'results.json');
 
 function chosenSections() {
@@ -81,7 +83,8 @@ async function main() {
     Object.assign(results, ingestion);
     tables.push(markdown);
   }
-  const needsFixture = sections.some((name) => name !== 'ingestion');
+  // The import section generates (and caches) a file of its own.
+  const needsFixture = sections.some((name) => name !== 'ingestion' && name !== 'import');
   const fixture = needsFixture
     ? await ensureFixture({ agreements: Number(process.env.BENCH_AGREEMENTS ?? 10_000) })
     : null;
@@ -101,6 +104,16 @@ async function main() {
     const { results: restart, markdown } = await restartSection({ fixture, rebuild });
     results.restart = restart;
     tables.push(markdown);
+  }
+  if (sections.includes('import')) {
+    const bulkImport = await benchImport({
+      events: Number(process.env.BENCH_IMPORT_EVENTS ?? 1_000_000),
+      agreements: Number(process.env.BENCH_IMPORT_AGREEMENTS ?? 10_000),
+    });
+    results.import = bulkImport;
+    tables.push(
+      `Bulk import of ${bulkImport.events} events (the CLI) against a raw batched insert of the same rows\n\n${importMarkdown(bulkImport)}`,
+    );
   }
 
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
