@@ -98,7 +98,14 @@ async function hashedHistory(target: Target): Promise<{ service: RunningService;
     signingKey: KEY,
     checkpointPolicy: { everyEvents: 5, everyMs: 200 },
   });
-  for (let i = 0; i < EVENTS; i++)
+  const signedUpToHead = async () => {
+    const head = await target.store.headPosition();
+    await eventually(async () => (await latestCheckpoint(target.readStore))?.treeSize === head);
+    return head;
+  };
+  for (let i = 0; i < EVENTS; i++) {
+    // Half way, a checkpoint must cover the log: two at least, whatever the batching.
+    if (i === EVENTS / 2) await signedUpToHead();
     await target.store.append(
       `probe-${i % 3}`,
       [
@@ -116,9 +123,8 @@ async function hashedHistory(target: Target): Promise<{ service: RunningService;
       ],
       { expectedVersion: 'any' },
     );
-  const head = await target.store.headPosition();
-  await eventually(async () => (await latestCheckpoint(target.readStore))?.treeSize === head);
-  return { service, head };
+  }
+  return { service, head: await signedUpToHead() };
 }
 
 async function eventually(condition: () => Promise<boolean>): Promise<void> {

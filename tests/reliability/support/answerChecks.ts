@@ -49,10 +49,15 @@ export function answerViolations(sent: SentRequest, answer: FuzzAnswer): string[
  */
 function isReadModelBehind(sent: SentRequest, answer: FuzzAnswer): boolean {
   const type = (answer.json as { type?: unknown } | undefined)?.type;
+  // A HEAD answer has no body to name its type: its headers say it is a problem.
+  const named =
+    sent.method === 'HEAD'
+      ? (answer.headers.get('content-type') ?? '').startsWith('application/problem+json')
+      : type === '/problems/read-model-behind';
   return (
     answer.status === 503 &&
     answer.headers.has('retry-after') &&
-    type === '/problems/read-model-behind' &&
+    named &&
     new URL(sent.url).searchParams.has('waitFor')
   );
 }
