@@ -98,33 +98,48 @@ async function hashedHistory(target: Target): Promise<{ service: RunningService;
     signingKey: KEY,
     checkpointPolicy: { everyEvents: 5, everyMs: 200 },
   });
+  // The signer records its key in the log (CheckpointKeyAdopted) on its first tick, which may
+  // land while this waits: the head is read again on each try, never once before the wait.
   const signedUpToHead = async () => {
-    const head = await target.store.headPosition();
-    await eventually(async () => (await latestCheckpoint(target.readStore))?.treeSize === head);
+    let head = 0;
+    await eventually(async () => {
+      head = await target.store.headPosition();
+      return (await latestCheckpoint(target.readStore))?.treeSize === head;
+    });
     return head;
   };
-  for (let i = 0; i < EVENTS; i++) {
-    // Half way, a checkpoint must cover the log: two at least, whatever the batching.
-    if (i === EVENTS / 2) await signedUpToHead();
-    await target.store.append(
-      `probe-${i % 3}`,
-      [
-        {
-          eventId: randomUUID(),
-          type: 'ProbeRecorded',
-          schemaVersion: 1,
-          data: { n: i, note: 'déjà vu', amountMinor: String(i * 100) },
-          metadata: {
-            occurredAt: '2025-01-01',
-            actor: 'test',
-            ...(i % 2 === 0 && { correlationId: `c-${i}` }),
-          },
-        },
-      ],
-      { expectedVersion: 'any' },
-    );
+  try {
+    for (let i = 0; i < EVENTS; i++) {
+      // Half way, a checkpoint must cover the log: two at least, whatever the batching.
+      if (i === EVENTS / 2) await signedUpToHead();
+      await appendProbe(target, i);
+    }
+    return { service, head: await signedUpToHead() };
+  } catch (error) {
+    // A failed set-up must not leave a running service behind: its timers would keep jest alive.
+    await service.stop();
+    throw error;
   }
-  return { service, head: await signedUpToHead() };
+}
+
+async function appendProbe(target: Target, i: number): Promise<void> {
+  await target.store.append(
+    `probe-${i % 3}`,
+    [
+      {
+        eventId: randomUUID(),
+        type: 'ProbeRecorded',
+        schemaVersion: 1,
+        data: { n: i, note: 'déjà vu', amountMinor: String(i * 100) },
+        metadata: {
+          occurredAt: '2025-01-01',
+          actor: 'test',
+          ...(i % 2 === 0 && { correlationId: `c-${i}` }),
+        },
+      },
+    ],
+    { expectedVersion: 'any' },
+  );
 }
 
 async function eventually(condition: () => Promise<boolean>): Promise<void> {
