@@ -25,6 +25,7 @@ module.exports = {
       // Finds (or starts) a PostgreSQL only when integration tests run, so `npm run check` never waits for one.
       globalSetup: '<rootDir>/tests/support/globalSetup.ts',
       globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/tests/support/stopLeftoverServices.ts'],
     },
     {
       displayName: 'reliability',
@@ -33,6 +34,7 @@ module.exports = {
       testMatch: ['<rootDir>/tests/reliability/**/*.rel.test.ts'],
       globalSetup: '<rootDir>/tests/support/globalSetup.ts',
       globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/tests/support/stopLeftoverServices.ts'],
     },
   ],
 };

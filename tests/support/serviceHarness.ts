@@ -21,6 +21,7 @@ import { startServer } from '../../src/server';
 import { createWebhooks } from '../../src/webhooks/webhooks';
 import { startWorkers, type Workers } from '../../src/workers/startWorkers';
 import { createTestDatabase } from './postgresTarget';
+import { runningServices } from './runningServices';
 import { testLogger } from './testLogger';
 
 export interface Stores {
@@ -165,18 +166,15 @@ export async function startService(
   });
   const server: Server = await startServer({ app, port: 0, host: '127.0.0.1' });
   const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    adminKey,
-    stores,
-    workers,
-    async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await signer?.close();
-      await workers.stop();
-    },
+  const stop = async (): Promise<void> => {
+    runningServices().delete(stop);
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await signer?.close();
+    await workers.stop();
   };
+  runningServices().add(stop);
+  return { baseUrl: `http://127.0.0.1:${port}`, adminKey, stores, workers, stop };
 }

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { runningServices } from './runningServices';
 
 const ROOT = join(__dirname, '..', '..');
 /** What `npm start` runs. */
@@ -62,6 +63,13 @@ export function startService({ env, uid, gid }: StartOptions): ServiceProcess {
   const exited = new Promise<Exit>((resolve) =>
     child.once('close', (code, signal) => resolve({ code, signal })),
   );
+  // A test that fails before it stops its process must not leave it running (and jest waiting).
+  const killLeftover = async (): Promise<void> => {
+    child.kill('SIGKILL');
+    await exited;
+  };
+  runningServices().add(killLeftover);
+  void exited.then(() => runningServices().delete(killLeftover));
   return {
     pid: child.pid ?? -1,
     logs,
