@@ -37,12 +37,41 @@ export async function leafAt(executor: SqlExecutor, leafIndex: number): Promise<
   return rows[0] === undefined ? null : leafOf(rows[0]);
 }
 
-export async function leafOfEvent(executor: SqlExecutor, eventId: string): Promise<LeafRow | null> {
-  const rows = await executor.query<RawLeafRow>(
-    `SELECT ${LEAF_COLUMNS} FROM audit_leaves WHERE event_id = ?`,
-    [eventId],
-  );
-  return rows[0] === undefined ? null : leafOf(rows[0]);
+/**
+ * The event ids are indexed by (leaf_index / EVENT_LOOKUP_BUCKET, event_id) (projections/
+ * hashChain.ts, migration 3): in log order, bucket by bucket, so that hashing writes only into the
+ * newest bucket's part of the index. A look-up asks the buckets from the newest down: one index
+ * search each, 62 for a million events.
+ */
+export const EVENT_LOOKUP_BUCKET = 16_384;
+
+/**
+ * The leaf of an event, wherever it was hashed. `globalPosition`, where the caller knows where
+ * the event is now, is tried first (one search of the positions' index); a leaf found there
+ * counts only if it is that event's.
+ */
+export async function leafOfEvent(
+  executor: SqlExecutor,
+  eventId: string,
+  globalPosition?: number,
+): Promise<LeafRow | null> {
+  if (globalPosition !== undefined) {
+    const [atPosition] = await executor.query<RawLeafRow>(
+      `SELECT ${LEAF_COLUMNS} FROM audit_leaves WHERE global_position = ?`,
+      [globalPosition],
+    );
+    if (atPosition?.event_id === eventId) return leafOf(atPosition);
+  }
+  const size = await hashedTreeSize(executor);
+  for (let bucket = Math.floor((size - 1) / EVENT_LOOKUP_BUCKET); bucket >= 0; bucket--) {
+    const [row] = await executor.query<RawLeafRow>(
+      `SELECT ${LEAF_COLUMNS} FROM audit_leaves
+       WHERE leaf_index / ${EVENT_LOOKUP_BUCKET} = ? AND event_id = ?`,
+      [bucket, eventId],
+    );
+    if (row !== undefined) return leafOf(row);
+  }
+  return null;
 }
 
 /** The leaves from `fromIndex` on, in order: what verify compares page by page. */

@@ -100,7 +100,7 @@ export async function exportBundle(options: {
     publicKeyPem;
   const proven = [];
   for (const event of events) {
-    const leaf = await leafOfEvent(readStore, event.eventId);
+    const leaf = await leafOfEvent(readStore, event.eventId, event.globalPosition);
     if (leaf === null || leaf.leafIndex >= checkpoint.treeSize)
       throw new BundleUnavailableError(
         'not-yet-checkpointed',

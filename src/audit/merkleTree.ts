@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hashOfTwo } from './eventLeaf';
 
 /**
  * The Merkle tree of RFC 9162 §2.1 over the leaf hashes of the log, as the server computes its
@@ -15,7 +16,7 @@ export const EMPTY_TREE_HASH: Buffer = createHash('sha256').digest();
 
 /** RFC 9162: an inner node is SHA-256(0x01 || left || right). */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  return hashOfTwo(0x01, left, right);
 }
 
 /** MTH(D[0:size]). */
@@ -92,5 +93,3 @@ function subproof(
 function isPowerOfTwo(n: number): boolean {
   return n > 0 && Number.isInteger(Math.log2(n));
 }
-
-const NODE_PREFIX = Buffer.from([0x01]);

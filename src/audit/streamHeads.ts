@@ -114,10 +114,12 @@ const headOf = (row: HeadRow): StreamHead => ({
 
 /**
  * Every stream's head within the first `treeSize` leaves, sorted: from the hash chain's current
- * heads (projections/hashChain.ts), each moved past `treeSize` since then looked up among the
- * leaves below it. The heads are read after the leaves below `treeSize` were written and only
- * move forward, so a head still below `treeSize` is the head at `treeSize`. One read of the
- * table: O(streams), which is what a checkpoint commits to.
+ * heads (projections/hashChain.ts); for each head moved past `treeSize` since then, the first of
+ * its stream's leaves from `treeSize` on names the leaf before it (`previous_leaf_index`), its
+ * head at `treeSize` (none: the stream began later). The heads are read after the leaves below
+ * `treeSize` were written and only move forward, so a head still below `treeSize` is the head
+ * at `treeSize`. One read of the heads (O(streams), which is what a checkpoint commits to) and
+ * of the leaves after `treeSize` until every moved stream is found, in leaf order.
  */
 export async function streamHeadsAt(
   executor: SqlExecutor,
@@ -127,18 +129,40 @@ export async function streamHeadsAt(
     'SELECT stream_id, stream_version, global_position, leaf_index FROM audit_stream_heads',
   );
   const heads: StreamHead[] = [];
+  const moved = new Set<string>();
   for (const row of current) {
     const head = headOf(row);
-    if (head.leafIndex < treeSize) {
-      heads.push(head);
-      continue;
-    }
-    const [earlier] = await executor.query<HeadRow>(
-      `SELECT stream_id, stream_version, global_position, leaf_index FROM audit_leaves
-       WHERE stream_id = ? AND leaf_index < ? ORDER BY leaf_index DESC LIMIT 1`,
-      [head.streamId, treeSize],
+    if (head.leafIndex < treeSize) heads.push(head);
+    else moved.add(head.streamId);
+  }
+  const earlier: number[] = [];
+  for (let from = treeSize; moved.size > 0;) {
+    const rows = await executor.query<{
+      leaf_index: number | string;
+      stream_id: string;
+      previous_leaf_index: number | string | null;
+    }>(
+      `SELECT leaf_index, stream_id, previous_leaf_index FROM audit_leaves
+       WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ${LEAVES_PER_READ}`,
+      [from],
     );
-    if (earlier !== undefined) heads.push(headOf(earlier));
+    for (const row of rows) {
+      if (!moved.delete(row.stream_id)) continue;
+      if (row.previous_leaf_index !== null) earlier.push(Number(row.previous_leaf_index));
+    }
+    if (rows.length < LEAVES_PER_READ) break;
+    from = Number(rows[rows.length - 1]!.leaf_index) + 1;
+  }
+  for (const leafIndex of earlier) {
+    const [row] = await executor.query<HeadRow>(
+      `SELECT stream_id, stream_version, global_position, leaf_index FROM audit_leaves
+       WHERE leaf_index = ?`,
+      [leafIndex],
+    );
+    if (row !== undefined) heads.push(headOf(row));
   }
   return heads.sort((a, b) => compareStreamIds(a.streamId, b.streamId));
 }
+
+/** Leaves read at a time while looking for the streams that moved past a tree size. */
+const LEAVES_PER_READ = 1_000;
