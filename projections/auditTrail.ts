@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../src/eventstore/eventStore';
-import { canonicalJson } from '../src/eventstore/json';
+import { storedDataJsonOf } from '../src/eventstore/storedDataJson';
 import type { SqlExecutor, SqlParameter } from '../src/readstore/readStore';
 import type { Projection } from './projection';
 
@@ -82,6 +82,7 @@ function toRow(event: RecordedEvent): SqlParameter[] {
     metadata.source ?? null,
     metadata.correlationId ?? null,
     metadata.causationId ?? null,
-    canonicalJson(event.data),
+    // The stored text when the event was read from a SQL store (the same canonical JSON).
+    storedDataJsonOf(event),
   ];
 }

@@ -3,6 +3,12 @@ import { abortableSleep } from '../eventstore/abortableSleep';
 import type { EventStore } from '../eventstore/eventStore';
 import type { Lease, ReadStore } from '../readstore/readStore';
 import { advanceCheckpoint } from './checkpoints';
+import {
+  DEFERRED_INDEXES_OWNER,
+  createDeferredIndexes,
+  deferSecondaryIndexes,
+  deferredIndexMigrations,
+} from './rebuildIndexes';
 
 /**
  * Rebuilding a read model: empty its tables, reset its checkpoint, and apply the whole global
@@ -17,7 +23,12 @@ import { advanceCheckpoint } from './checkpoints';
  * - Resumable: every batch commits its rows and its checkpoint together. A rebuild that stops
  *   half way (a crash, Ctrl-C, a shutdown) leaves a consistent prefix of the read model, and its
  *   live worker simply continues from that checkpoint: nothing needs to start over.
- * - Never the log in memory: one batch (default 1000 events) at a time.
+ * - Never the log in memory: 1000 events at a time, however many a transaction applies (1000 in
+ *   the service, whose live requests share the writer; 10,000 from the CLI, see
+ *   BULK_REBUILD_BATCH_SIZE).
+ * - From the CLI, the tables' non-unique secondary indexes are dropped and built once at the end
+ *   (`deferIndexes`, src/workers/rebuildIndexes.ts), written down so that a rebuild killed half way
+ *   leaves them to the next start; the rows and the checkpoint are as above either way.
  * - The price of the simple way: from the first (emptying) transaction until the rebuild has
  *   caught up, readers see the read model as of the rebuild's position, not the log's head.
  *   `?waitFor=` reads wait (up to their limit) as they would for a lagging worker, since the
@@ -48,14 +59,33 @@ export interface RebuildProgress {
 export interface RebuildOptions {
   /** Called once at the start, after every batch, and once at the end (`done`). */
   readonly onProgress?: (progress: RebuildProgress) => void;
-  /** Events per transaction; 1000 by default. */
+  /** Events per transaction (read 1000 at a time); 1000 by default. */
   readonly batchSize?: number;
+  /**
+   * Builds the tables' non-unique secondary indexes once, at the end, instead of row by row
+   * (src/workers/rebuildIndexes.ts): for a bulk rebuild (the CLI's). Off by default: while it
+   * runs, queries that need those indexes scan the table.
+   */
+  readonly deferIndexes?: boolean;
   /** Stops between batches (throws the signal's reason); what was committed stays. */
   readonly signal?: AbortSignal;
   readonly clock?: () => Date;
 }
 
 export const DEFAULT_REBUILD_BATCH_SIZE = 1_000;
+/**
+ * Events read (and held) at a time, however large the transaction: a batch of ten thousand held
+ * at once outlived the young generation, and collecting it cost more than the batch saved.
+ */
+const READ_SIZE = 1_000;
+/**
+ * The CLI's batch: a rebuild's cost beside its inserts is a commit's rewrite of the pages the
+ * batch touched (an index page holds keys from all over the log), paid per batch. Ten thousand
+ * events (some 10 to 20 MB while applied, whatever the size of the log) write most pages once per
+ * batch instead of once per thousand events. The service keeps the smaller default: its rebuild
+ * shares the writer with live requests.
+ */
+export const BULK_REBUILD_BATCH_SIZE = 10_000;
 /** How long a rebuild that read nothing waits for events the head promises (PostgreSQL shows a
  * committed event only once no earlier transaction is still in flight). */
 const IDLE_READ_MS = 20;
@@ -123,12 +153,16 @@ export async function rebuildProjection(input: {
   projection: Projection;
   store: EventStore;
   lease: Lease;
+  /** Needed to defer indexes (`options.deferIndexes`): how to find them. */
+  dialect?: ReadStore['dialect'];
   options?: RebuildOptions;
 }): Promise<RebuildProgress> {
-  const { projection, store, lease, options = {} } = input;
+  const { projection, store, lease, dialect, options = {} } = input;
+  const deferIndexes = options.deferIndexes === true && dialect !== undefined;
   const tables = tablesToRebuild(projection);
   const clock = options.clock ?? (() => new Date());
   const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE;
+  const readSize = Math.min(batchSize, READ_SIZE);
   const signal = options.signal;
   const started = clock();
   let position = 0;
@@ -164,34 +198,72 @@ export async function rebuildProjection(input: {
   await lease.transaction(async (tx) => {
     for (const table of tables) await tx.execute(`DELETE FROM ${table}`);
     await tx.execute('DELETE FROM checkpoints WHERE name = ?', [projection.name]);
+    if (deferIndexes)
+      await deferSecondaryIndexes(tx, { dialect, projection: projection.name, tables });
   });
   report(false);
-
-  let idleReads = 0;
-  for (;;) {
-    signal?.throwIfAborted();
-    const events = await store.readAll({ after: position, maxCount: batchSize });
-    if (events.length === 0) {
-      head = await store.headPosition();
-      if (head <= position || idleReads >= IDLE_READS) break;
-      idleReads += 1;
-      await abortableSleep(IDLE_READ_MS, signal ?? new AbortController().signal);
-      continue;
-    }
-    idleReads = 0;
-    const from = position;
-    const to = events[events.length - 1]!.globalPosition;
-    await lease.transaction(async (tx) => {
-      if (!(await advanceCheckpoint(tx, { name: projection.name, from, to, now: clock() })))
-        throw new RebuildInterruptedError(projection.name, from);
-      await projection.apply(tx, events);
-    });
-    position = to;
-    applied += events.length;
-    head = Math.max(await store.headPosition(), position);
-    report(false);
+  const buildIndexes = async (): Promise<void> => {
+    if (deferIndexes) await lease.transaction((tx) => createDeferredIndexes(tx, projection.name));
+  };
+  try {
+    await applyLog();
+  } catch (error) {
+    // Stopped half way: the indexes are built over what was applied, for the worker that carries
+    // on. Should that fail too (the lease is gone), the next start builds them
+    // (restoreDeferredIndexes); the error to report is still the first one.
+    await buildIndexes().catch(() => undefined);
+    throw error;
   }
+  await buildIndexes();
   return report(true);
+
+  async function applyLog(): Promise<void> {
+    let idleReads = 0;
+    for (;;) {
+      signal?.throwIfAborted();
+      const first = await store.readAll({ after: position, maxCount: readSize });
+      if (first.length === 0) {
+        head = await store.headPosition();
+        if (head <= position || idleReads >= IDLE_READS) return;
+        idleReads += 1;
+        await abortableSleep(IDLE_READ_MS, signal ?? new AbortController().signal);
+        continue;
+      }
+      idleReads = 0;
+      // One transaction of up to batchSize events, read and applied readSize at a time: the
+      // commit (what costs) is shared by the whole batch, while only one read is in memory.
+      let read = 0;
+      const to = await lease.transaction(async (tx) => {
+        let events = first;
+        let at = position;
+        for (;;) {
+          const last = events[events.length - 1]!.globalPosition;
+          if (
+            !(await advanceCheckpoint(tx, {
+              name: projection.name,
+              from: at,
+              to: last,
+              now: clock(),
+            }))
+          )
+            throw new RebuildInterruptedError(projection.name, at);
+          await projection.apply(tx, events);
+          at = last;
+          read += events.length;
+          if (events.length < readSize || read >= batchSize) return at;
+          events = await store.readAll({
+            after: at,
+            maxCount: Math.min(readSize, batchSize - read),
+          });
+          if (events.length === 0) return at;
+        }
+      });
+      position = to;
+      applied += read;
+      head = Math.max(await store.headPosition(), position);
+      report(false);
+    }
+  }
 }
 
 /**
@@ -236,13 +308,21 @@ export async function rebuildWithLease(input: {
 }): Promise<RebuildProgress> {
   const { projection, store, readStore, options = {} } = input;
   tablesToRebuild(projection);
+  if (options.deferIndexes === true)
+    await readStore.migrate(DEFERRED_INDEXES_OWNER, deferredIndexMigrations);
   const lease = await acquireLease(readStore, leaseNameOf(projection.name), {
     ...(options.leaseTimeoutMs !== undefined && { timeoutMs: options.leaseTimeoutMs }),
     ...(options.onWaiting !== undefined && { onWaiting: options.onWaiting }),
     ...(options.signal !== undefined && { signal: options.signal }),
   });
   try {
-    return await rebuildProjection({ projection, store, lease, options });
+    return await rebuildProjection({
+      projection,
+      store,
+      lease,
+      dialect: readStore.dialect,
+      options,
+    });
   } finally {
     await lease.release();
   }

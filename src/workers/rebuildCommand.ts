@@ -3,7 +3,7 @@ import { readModels } from '../../projections/catalogue';
 import type { CliCommand } from '../cli';
 import { migrateReadSide } from '../http/routes/serviceRoutes';
 import {
-  DEFAULT_REBUILD_BATCH_SIZE,
+  BULK_REBUILD_BATCH_SIZE,
   LeaseUnavailableError,
   leaseNameOf,
   rebuildWithLease,
@@ -44,9 +44,7 @@ export const rebuildCommand: CliCommand = {
     if (waitSeconds !== undefined && !(Number.isFinite(waitSeconds) && waitSeconds >= 0))
       return context.usageError(`--wait takes a number of seconds, not ${values.wait}`);
     const batchSize =
-      values['batch-size'] === undefined
-        ? DEFAULT_REBUILD_BATCH_SIZE
-        : Number(values['batch-size']);
+      values['batch-size'] === undefined ? BULK_REBUILD_BATCH_SIZE : Number(values['batch-size']);
     if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 100_000)
       return context.usageError(
         `--batch-size takes a whole number from 1 to 100000, not ${values['batch-size']}`,
@@ -80,6 +78,8 @@ export const rebuildCommand: CliCommand = {
           readStore,
           options: {
             batchSize,
+            // A bulk rebuild: the secondary indexes are built once, at the end.
+            deferIndexes: true,
             signal: interrupt.signal,
             onProgress: progress,
             ...(waitSeconds !== undefined && { leaseTimeoutMs: waitSeconds * 1000 }),

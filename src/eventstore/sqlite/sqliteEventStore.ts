@@ -33,6 +33,7 @@ import { EVENT_COLUMNS, toRecordedEvent, type EventRecordRow } from '../eventRec
 import { checksumOf, pendingMigrations, type AppliedMigration } from '../migration';
 import { prepareAppend } from '../preparedEvent';
 import { RecentEvents } from '../recentEvents';
+import { recordedEventWithStoredData } from '../storedDataJson';
 import { WakeSignal } from '../wakeSignal';
 import { sqliteMigrations } from './migrations';
 import { openSqliteDatabase, sqliteStartupError, sqliteUnavailableOr } from './sqliteDatabase';
@@ -102,9 +103,12 @@ export class SqliteEventStore implements EventStore, BulkImporter {
       insert: db.prepare<[Record<string, string | number | null>]>(
         `INSERT INTO events (${EVENT_COLUMNS}, content_hash) VALUES (@globalPosition, @eventId, @streamId, @streamVersion, @type, @schemaVersion, @dataJson, @occurredAt, @recordedAt, @actor, @source, @correlationId, @causationId, @contentHash)`,
       ),
-      readAll: db.prepare<[number, number], EventRecordRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
-      ),
+      // Rows as arrays (columns in EVENT_COLUMNS order): no object with named keys per row.
+      readAll: db
+        .prepare<[number, number], EventRecordTuple>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
+        )
+        .raw(),
       readForwards: db.prepare<[string, number, number], EventRecordRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
       ),
@@ -193,7 +197,7 @@ export class SqliteEventStore implements EventStore, BulkImporter {
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
     try {
-      return this.statements.readAll.all(options.after, options.maxCount).map(toRecordedEvent);
+      return this.statements.readAll.all(options.after, options.maxCount).map(recordedEventOfTuple);
     } catch (error) {
       // A lock held too long by another process is worth waiting for (subscriptions retry it).
       throw sqliteUnavailableOr(error);
@@ -423,4 +427,63 @@ function toParameters(row: EventRow): Record<string, string | number | null> {
     causationId: row.causationId,
     contentHash: row.contentHash,
   };
+}
+
+/** A row of `events` as `.raw()` answers it: the columns of EVENT_COLUMNS, in that order. */
+type EventRecordTuple = [
+  globalPosition: number,
+  eventId: string,
+  streamId: string,
+  streamVersion: number,
+  type: string,
+  schemaVersion: number,
+  data: string,
+  occurredAt: string,
+  recordedAt: string,
+  actor: string,
+  source: string | null,
+  correlationId: string | null,
+  causationId: string | null,
+];
+
+/**
+ * The log as readAll answers it: the data parsed only when a reader asks for it (a projection
+ * skips most events; the audit trail copies the stored text), the metadata as toRecordedEvent
+ * builds it.
+ */
+function recordedEventOfTuple(row: EventRecordTuple): RecordedEvent {
+  const [
+    globalPosition,
+    eventId,
+    streamId,
+    streamVersion,
+    type,
+    schemaVersion,
+    data,
+    occurredAt,
+    recordedAt,
+    actor,
+    source,
+    correlationId,
+    causationId,
+  ] = row;
+  return recordedEventWithStoredData(
+    {
+      eventId,
+      type,
+      schemaVersion,
+      streamId,
+      streamVersion,
+      globalPosition,
+      metadata: {
+        occurredAt,
+        recordedAt,
+        actor,
+        ...(source !== null && { source }),
+        ...(correlationId !== null && { correlationId }),
+        ...(causationId !== null && { causationId }),
+      },
+    },
+    data,
+  );
 }

@@ -10,6 +10,7 @@ import type { ReadStore } from '../../readstore/readStore';
 import { WEBHOOK_INBOX_OWNER, webhookInboxMigrations } from '../../webhooks/webhookInbox';
 import { createWebhooks, type Webhooks } from '../../webhooks/webhooks';
 import { CHECKPOINTS_OWNER, checkpointMigrations } from '../../workers/checkpoints';
+import { restoreDeferredIndexes } from '../../workers/rebuildIndexes';
 import type { Workers } from '../../workers/startWorkers';
 import { IDEMPOTENCY_OWNER, IdempotencyStore, idempotencyMigrations } from '../api/idempotency';
 import type { AnyRoute } from '../api/route';
@@ -31,6 +32,8 @@ export async function migrateReadSide(store: EventStore, readStore: ReadStore): 
   await readStore.migrate(AUDIT_CHECKPOINTS_OWNER, auditCheckpointMigrations);
   for (const projection of readModels(store))
     await readStore.migrate(projection.name, projection.migrations);
+  // The secondary indexes a killed bulk rebuild left dropped (src/workers/rebuildIndexes.ts).
+  await restoreDeferredIndexes(readStore);
 }
 
 export interface ServiceRoutesDeps {
