@@ -2,12 +2,7 @@ import type Database from 'better-sqlite3';
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
-import {
-  AppendPlanner,
-  type AppendRequest,
-  type EventRow,
-  type StoredEventIdentity,
-} from '../appendPlanner';
+import type { AppendRequest } from '../appendPlanner';
 import {
   ImportPlanner,
   type BulkImporter,
@@ -16,7 +11,7 @@ import {
   type StoredIdentity,
 } from '../bulkImport';
 import { SubscriptionRegistry } from '../subscriptionRegistry';
-import { EventStoreError, StoreClosedError } from '../errors';
+import { StoreClosedError } from '../errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -35,6 +30,13 @@ import { prepareAppend } from '../preparedEvent';
 import { RecentEvents } from '../recentEvents';
 import { recordedEventWithStoredData } from '../storedDataJson';
 import { WakeSignal } from '../wakeSignal';
+import {
+  defaultAppendThread,
+  inlineAppendCommitter,
+  threadAppendCommitter,
+  type AppendCommitter,
+  type AppendThreadOptions,
+} from './appendThread';
 import { sqliteMigrations } from './migrations';
 import { openSqliteDatabase, sqliteStartupError, sqliteUnavailableOr } from './sqliteDatabase';
 
@@ -47,7 +49,16 @@ export interface SqliteEventStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Safety-net poll for appends by other processes; appends in this process wake readers at once. */
   readonly pollIntervalMs?: number;
+  /**
+   * Where appends commit: a thread of their own (the compiled one beside this file by default,
+   * when there is one), or null for the calling thread.
+   */
+  readonly appendThread?: AppendThreadOptions | null;
 }
+
+/** How soon, and at most how late, a write to the log by another writer is looked at again. */
+const WAL_RECHECK_FIRST_MS = 5;
+const WAL_RECHECK_MAX_MS = 1_280;
 
 /**
  * The embedded default: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged
@@ -64,10 +75,12 @@ export class SqliteEventStore implements EventStore, BulkImporter {
   private readonly recent = new RecentEvents();
   private readonly subscriptions: SubscriptionRegistry;
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
+  private readonly appender: AppendCommitter;
   private readonly clock: () => Date;
   private readonly pollIntervalMs: number;
   private closed = false;
   private walWatcher: FSWatcher | null = null;
+  private walRecheck: NodeJS.Timeout | null = null;
   private readonly statements;
 
   private constructor(
@@ -84,6 +97,15 @@ export class SqliteEventStore implements EventStore, BulkImporter {
       pollIntervalMs: this.pollIntervalMs,
       logger: this.logger,
     });
+    const thread =
+      options.appendThread === undefined ? defaultAppendThread() : options.appendThread;
+    this.appender =
+      thread === null
+        ? inlineAppendCommitter(db)
+        : threadAppendCommitter(thread, {
+            path,
+            ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
+          });
     this.committer = new GroupCommitter((requests) => this.commitBatch(requests));
     this.statements = {
       head: db.prepare<[], { global_position: number; recorded_at: string }>(
@@ -231,7 +253,9 @@ export class SqliteEventStore implements EventStore, BulkImporter {
     await this.subscriptions.stopAll();
     this.closed = true;
     await this.committer.drain();
+    await this.appender.close();
     this.walWatcher?.close();
+    if (this.walRecheck !== null) clearTimeout(this.walRecheck);
     this.db.close();
   }
 
@@ -244,7 +268,7 @@ export class SqliteEventStore implements EventStore, BulkImporter {
     const wal = `${basename(this.path)}-wal`;
     try {
       const watcher = watch(dirname(this.path), { persistent: false }, (_, filename) => {
-        if (filename === wal) this.appended.notify();
+        if (filename === wal) this.onWalChange();
       });
       watcher.on('error', (error) =>
         this.logger.warn({ err: error }, 'cannot watch the SQLite file; other writers are polled'),
@@ -259,38 +283,37 @@ export class SqliteEventStore implements EventStore, BulkImporter {
     }
   }
 
+  /**
+   * A writer writes the log before its commit shows (the fsync comes between): readers woken by
+   * the write may find nothing new yet. So the head is looked at again a few times, sooner then
+   * later, and readers are woken once more when it has moved.
+   */
+  private onWalChange(): void {
+    this.appended.notify();
+    if (this.walRecheck !== null || this.closed) return;
+    const seen = this.statements.headPosition.get() ?? 0;
+    const recheck = (delayMs: number) => {
+      this.walRecheck = setTimeout(() => {
+        this.walRecheck = null;
+        if (this.closed) return;
+        if ((this.statements.headPosition.get() ?? 0) > seen) this.appended.notify();
+        else if (delayMs < WAL_RECHECK_MAX_MS) recheck(delayMs * 4);
+      }, delayMs);
+      this.walRecheck.unref();
+    };
+    recheck(WAL_RECHECK_FIRST_MS);
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new StoreClosedError();
   }
 
-  private commitBatch(requests: readonly AppendRequest[]): Outcome<AppendResult>[] {
-    let outcomes: Outcome<AppendResult>[];
-    // The rows of the transaction that commits: remembered for the subscribers once it has.
-    let written: EventRow[] = [];
-    try {
-      outcomes = this.db.transaction(() => this.writeBatch(requests, (written = []))).immediate();
-    } catch (error) {
-      // Something unexpected (disk full, I/O error) failed the whole transaction: nothing of it
-      // was written. Retry each append alone so that one bad append does not fail the others.
-      // A lock held elsewhere, a full disk or an I/O error fails every append at once: retrying
-      // each alone would block the event loop for a busy timeout per append.
-      const failure = sqliteUnavailableOr(error);
-      if (requests.length === 1 || failure !== error)
-        return requests.map(() => ({ ok: false, error: failure }));
-      return requests.map((request) => {
-        try {
-          const rows: EventRow[] = [];
-          const outcome = this.db
-            .transaction(() => this.writeBatch([request], rows))
-            .immediate()[0]!;
-          this.recent.remember(rows);
-          if (outcome.ok && !outcome.value.alreadyAppended) this.appended.notify();
-          return outcome;
-        } catch (singleError) {
-          return { ok: false, error: sqliteUnavailableOr(singleError) };
-        }
-      });
-    }
+  /**
+   * Commits a group of appends (on the append thread when there is one), then lets this
+   * process's subscribers read what it wrote from memory and wakes them.
+   */
+  private async commitBatch(requests: readonly AppendRequest[]): Promise<Outcome<AppendResult>[]> {
+    const { outcomes, written } = await this.appender.commit(requests, this.clock());
     this.recent.remember(written);
     if (outcomes.some((outcome) => outcome.ok && !outcome.value.alreadyAppended))
       this.appended.notify();
@@ -343,54 +366,6 @@ export class SqliteEventStore implements EventStore, BulkImporter {
     });
     return { imported, skipped: events.length - imported, headPosition: planner.headPosition };
   }
-
-  /** Runs inside the write transaction. Expected failures are outcomes; anything else aborts it. */
-  private writeBatch(
-    requests: readonly AppendRequest[],
-    written: EventRow[],
-  ): Outcome<AppendResult>[] {
-    const head = this.statements.head.get();
-    const streamIds = new Set(requests.map((request) => request.streamId));
-    const eventIds = new Set(
-      requests.flatMap((request) => request.events.map((event) => event.eventId)),
-    );
-    const planner = new AppendPlanner({
-      head: { position: head?.global_position ?? 0, recordedAt: head?.recorded_at ?? null },
-      now: this.clock(),
-      streamVersions: new Map(
-        [...streamIds].map((id) => [id, this.statements.streamVersion.get(id) ?? 0]),
-      ),
-      storedEvents: [...eventIds].flatMap((eventId): StoredEventIdentity[] => {
-        const row = this.statements.storedEvent.get(eventId);
-        return row
-          ? [
-              {
-                eventId,
-                streamId: row.stream_id,
-                streamVersion: row.stream_version,
-                globalPosition: row.global_position,
-                contentHash: row.content_hash,
-              },
-            ]
-          : [];
-      }),
-    });
-    return requests.map((request) => {
-      let plan;
-      try {
-        plan = planner.plan(request);
-      } catch (error) {
-        if (error instanceof EventStoreError) return { ok: false, error };
-        throw error;
-      }
-      if (plan.kind === 'append')
-        for (const row of plan.rows) {
-          this.statements.insert.run(toParameters(row));
-          written.push(row);
-        }
-      return { ok: true, value: plan.result };
-    });
-  }
 }
 
 function migrate(db: Database.Database, logger: Logger, clock: () => Date): void {
@@ -408,25 +383,6 @@ function migrate(db: Database.Database, logger: Logger, clock: () => Date): void
       logger.info({ version: migration.version, name: migration.name }, 'applied schema migration');
     }
   }).immediate();
-}
-
-function toParameters(row: EventRow): Record<string, string | number | null> {
-  return {
-    globalPosition: row.globalPosition,
-    eventId: row.eventId,
-    streamId: row.streamId,
-    streamVersion: row.streamVersion,
-    type: row.type,
-    schemaVersion: row.schemaVersion,
-    dataJson: row.dataJson,
-    occurredAt: row.occurredAt,
-    recordedAt: row.recordedAt,
-    actor: row.actor,
-    source: row.source,
-    correlationId: row.correlationId,
-    causationId: row.causationId,
-    contentHash: row.contentHash,
-  };
 }
 
 /** A row of `events` as `.raw()` answers it: the columns of EVENT_COLUMNS, in that order. */
