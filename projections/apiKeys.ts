@@ -33,6 +33,7 @@ CREATE TABLE api_keys (
 export const apiKeys: Projection = {
   name: 'api-keys',
   tables: ['api_keys'],
+  eventTypes: [API_KEY_CREATED, API_KEY_REVOKED],
   migrations: [
     { version: 1, name: 'api keys', sqlite: CREATE_API_KEYS, postgres: CREATE_API_KEYS },
   ],

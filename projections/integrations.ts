@@ -18,6 +18,7 @@ CREATE TABLE integrations (
 export const integrations: Projection = {
   name: 'integrations',
   tables: ['integrations'],
+  eventTypes: [INTEGRATION_REGISTERED],
   migrations: [
     {
       version: 1,

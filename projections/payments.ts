@@ -52,6 +52,9 @@ ALTER TABLE payment_allocations ADD COLUMN reversed_position BIGINT;
 
 const minor = (json: MoneyJson): number => minorOf(parseMoney(json));
 
+/** What `apply` reads; any other event is skipped (and a rebuild need not read it). */
+const HANDLED_TYPES = ['PaymentReceived', 'PaymentApplied', 'EntryReversed'] as const;
+
 /**
  * The payment history: every payment received, per agreement and per counterparty (payer and
  * payee), and what each application of it settled. A reversed payment or application stays,
@@ -60,6 +63,7 @@ const minor = (json: MoneyJson): number => minorOf(parseMoney(json));
 export const paymentsProjection: Projection = {
   name: 'payments',
   tables: ['payments', 'payment_allocations'],
+  eventTypes: HANDLED_TYPES,
   migrations: [
     { version: 1, name: 'payments', sqlite: CREATE_TABLES, postgres: CREATE_TABLES },
     {
@@ -78,7 +82,7 @@ export const paymentsProjection: Projection = {
   },
 };
 
-const HANDLED = new Set(['PaymentReceived', 'PaymentApplied', 'EntryReversed']);
+const HANDLED = new Set<string>(HANDLED_TYPES);
 
 async function applyEvent(tx: SqlExecutor, agreementId: string, event: RecordedEvent) {
   if (!HANDLED.has(event.type)) return;

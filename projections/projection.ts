@@ -18,6 +18,12 @@ export interface Projection {
    * be rebuilt: a policy leaves it out, since what it appended stays appended.
    */
   readonly tables?: readonly string[];
+  /**
+   * The only event types `apply` reads, when it reads only some: every other event leaves its
+   * rows unchanged. A rebuild may then skip the others inside the store, never reading them
+   * (src/workers/rebuild.ts); `apply` is still handed events of any type by the live worker.
+   */
+  readonly eventTypes?: readonly string[];
   /** Forgets what the projection keeps in memory between batches (caches): called before a rebuild. */
   reset?(): void;
 }

@@ -40,6 +40,8 @@ CREATE INDEX royalty_lines_by_product ON royalty_statement_lines (product_id, co
 export const royaltyStatementsProjection: Projection = {
   name: 'royalty-statements',
   tables: ['royalty_statement_lines'],
+  // What `apply` reads; any other event is skipped (and a rebuild need not read it).
+  eventTypes: ['RoyaltyAccrued', 'EntryReversed'],
   migrations: [
     {
       version: 1,

@@ -1,6 +1,6 @@
 import type { Projection } from '../../projections/projection';
 import { abortableSleep } from '../eventstore/abortableSleep';
-import type { EventStore } from '../eventstore/eventStore';
+import type { EventStore, RecordedEvent } from '../eventstore/eventStore';
 import type { Lease, ReadStore } from '../readstore/readStore';
 import { advanceCheckpoint } from './checkpoints';
 import {
@@ -163,6 +163,11 @@ export async function rebuildProjection(input: {
   const clock = options.clock ?? (() => new Date());
   const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE;
   const readSize = Math.min(batchSize, READ_SIZE);
+  const typedReader = projection.eventTypes === undefined ? null : typedReaderOf(store);
+  const types =
+    typedReader === null || projection.eventTypes === undefined
+      ? undefined
+      : { store: typedReader, names: projection.eventTypes };
   const signal = options.signal;
   const started = clock();
   let position = 0;
@@ -217,12 +222,30 @@ export async function rebuildProjection(input: {
   await buildIndexes();
   return report(true);
 
+  /**
+   * The next events after `after`, at most `max` positions on: null when the log holds nothing
+   * after it yet. `to` is the position read up to, `passed` how many events that passed over.
+   */
+  async function readChunk(after: number, max: number): Promise<LogChunk | null> {
+    if (types === undefined) {
+      const events = await store.readAll({ after, maxCount: max });
+      if (events.length === 0) return null;
+      const to = events[events.length - 1]!.globalPosition;
+      return { events, to, passed: events.length, more: events.length === max };
+    }
+    const known = await store.headPosition();
+    if (known <= after) return null;
+    const to = Math.min(known, after + max);
+    const events = await types.store.readAllOfTypes({ after, upTo: to, types: types.names });
+    return { events, to, passed: to - after, more: to < known };
+  }
+
   async function applyLog(): Promise<void> {
     let idleReads = 0;
     for (;;) {
       signal?.throwIfAborted();
-      const first = await store.readAll({ after: position, maxCount: readSize });
-      if (first.length === 0) {
+      const first = await readChunk(position, readSize);
+      if (first === null) {
         head = await store.headPosition();
         if (head <= position || idleReads >= IDLE_READS) return;
         idleReads += 1;
@@ -232,38 +255,59 @@ export async function rebuildProjection(input: {
       idleReads = 0;
       // One transaction of up to batchSize events, read and applied readSize at a time: the
       // commit (what costs) is shared by the whole batch, while only one read is in memory.
-      let read = 0;
+      let passed = 0;
       const to = await lease.transaction(async (tx) => {
-        let events = first;
+        let chunk: LogChunk | null = first;
         let at = position;
-        for (;;) {
-          const last = events[events.length - 1]!.globalPosition;
-          if (
-            !(await advanceCheckpoint(tx, {
-              name: projection.name,
-              from: at,
-              to: last,
-              now: clock(),
-            }))
-          )
-            throw new RebuildInterruptedError(projection.name, at);
-          await projection.apply(tx, events);
-          at = last;
-          read += events.length;
-          if (events.length < readSize || read >= batchSize) return at;
-          events = await store.readAll({
-            after: at,
-            maxCount: Math.min(readSize, batchSize - read),
+        while (chunk !== null) {
+          const moved = await advanceCheckpoint(tx, {
+            name: projection.name,
+            from: at,
+            to: chunk.to,
+            now: clock(),
           });
-          if (events.length === 0) return at;
+          if (!moved) throw new RebuildInterruptedError(projection.name, at);
+          if (chunk.events.length > 0) await projection.apply(tx, chunk.events);
+          at = chunk.to;
+          passed += chunk.passed;
+          if (!chunk.more || passed >= batchSize) break;
+          chunk = await readChunk(at, Math.min(readSize, batchSize - passed));
         }
+        return at;
       });
       position = to;
-      applied += read;
+      applied += passed;
       head = Math.max(await store.headPosition(), position);
       report(false);
     }
   }
+}
+
+interface LogChunk {
+  readonly events: readonly RecordedEvent[];
+  readonly to: number;
+  readonly passed: number;
+  /** The read stopped at its limit: the log may go on. */
+  readonly more: boolean;
+}
+
+/**
+ * A store that passes over the events of other types itself, its positions dense (SQLite): a
+ * rebuild of a read model that declares its `eventTypes` reads only those.
+ */
+interface TypedLogReader {
+  readAllOfTypes(options: {
+    readonly after: number;
+    readonly upTo: number;
+    readonly types: readonly string[];
+  }): Promise<RecordedEvent[]>;
+}
+
+function typedReaderOf(store: EventStore): TypedLogReader | null {
+  const { readAllOfTypes } = store as Partial<TypedLogReader>;
+  return typeof readAllOfTypes === 'function'
+    ? { readAllOfTypes: readAllOfTypes.bind(store) }
+    : null;
 }
 
 /**

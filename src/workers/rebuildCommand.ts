@@ -61,8 +61,9 @@ export const rebuildCommand: CliCommand = {
         `there is no read model ${values.projection}; the read models are ${all.map((p) => p.name).join(', ')}`,
       );
     const readStore = await context.readStore();
-    // A fresh read store has no tables yet: create them as the service would.
-    await migrateReadSide(store, readStore);
+    // A fresh read store has no tables yet: create them as the service would (those of the read
+    // models chosen: another read model's pending data migration is not this command's to run).
+    await migrateReadSide(store, readStore, chosen);
 
     const interrupt = new AbortController();
     const onSigint = (): void => interrupt.abort(new Error('interrupted'));

@@ -5,13 +5,28 @@ import { progressPrinter } from '../../src/workers/rebuildCommand';
 
 const store = {} as EventStore; // the catalogue only keeps it for later
 
-/** The tables a read model's migrations create, in both dialects (a later one may recreate one). */
+/**
+ * The tables a read model's migrations leave, in both dialects: created, then maybe dropped or
+ * renamed by a later one (a table rebuilt as a copy under another name).
+ */
 function createdTables(migrations: readonly { sqlite: string; postgres: string }[]): string[] {
-  const names = (sql: string) =>
-    [...sql.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?([a-z_][a-z0-9_]*)/gi)].map((m) => m[1]!);
-  const sqlite = migrations.flatMap((migration) => names(migration.sqlite));
-  expect(migrations.flatMap((migration) => names(migration.postgres))).toEqual(sqlite);
-  return [...new Set(sqlite)];
+  const left = (sql: string) => {
+    const tables = new Set<string>();
+    const statements =
+      /CREATE TABLE (?:IF NOT EXISTS )?([a-z_][a-z0-9_]*)|DROP TABLE (?:IF EXISTS )?([a-z_][a-z0-9_]*)|ALTER TABLE ([a-z_][a-z0-9_]*) RENAME TO ([a-z_][a-z0-9_]*)/gi;
+    for (const [, created, dropped, renamed, to] of sql.matchAll(statements)) {
+      if (created !== undefined) tables.add(created);
+      if (dropped !== undefined) tables.delete(dropped);
+      if (renamed !== undefined && to !== undefined) {
+        tables.delete(renamed);
+        tables.add(to);
+      }
+    }
+    return [...tables].sort();
+  };
+  const sqlite = left(migrations.map((migration) => migration.sqlite).join(';\n'));
+  expect(left(migrations.map((migration) => migration.postgres).join(';\n'))).toEqual(sqlite);
+  return sqlite;
 }
 
 describe('what a rebuild empties', () => {

@@ -131,6 +131,11 @@ export class SqliteEventStore implements EventStore, BulkImporter {
           `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
         )
         .raw(),
+      readAllOfTypes: db
+        .prepare<[number, number, string], EventRecordTuple>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? AND global_position <= ? AND type IN (SELECT value FROM json_each(?)) ORDER BY global_position`,
+        )
+        .raw(),
       readForwards: db.prepare<[string, number, number], EventRecordRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
       ),
@@ -222,6 +227,27 @@ export class SqliteEventStore implements EventStore, BulkImporter {
       return this.statements.readAll.all(options.after, options.maxCount).map(recordedEventOfTuple);
     } catch (error) {
       // A lock held too long by another process is worth waiting for (subscriptions retry it).
+      throw sqliteUnavailableOr(error);
+    }
+  }
+
+  /**
+   * The events of the given types after `after` and up to `upTo`, in order. For a rebuild of a
+   * read model that reads only those types (src/workers/rebuild.ts): SQLite passes over the
+   * others without turning them into JavaScript values. Positions here are dense, so every
+   * position up to `upTo` has been passed over once this answers.
+   */
+  async readAllOfTypes(options: {
+    readonly after: number;
+    readonly upTo: number;
+    readonly types: readonly string[];
+  }): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    try {
+      return this.statements.readAllOfTypes
+        .all(options.after, options.upTo, JSON.stringify(options.types))
+        .map(recordedEventOfTuple);
+    } catch (error) {
       throw sqliteUnavailableOr(error);
     }
   }

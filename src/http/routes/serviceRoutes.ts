@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { readModels } from '../../../projections/catalogue';
+import type { Projection } from '../../../projections/projection';
 import { auditRoutes } from '../../audit/auditRoutes';
 import { AUDIT_CHECKPOINTS_OWNER, auditCheckpointMigrations } from '../../audit/checkpointStore';
 import type { SigningKey } from '../../audit/signingKey';
@@ -23,14 +24,20 @@ import { queryRoutes } from './queryRoutes';
  * Creates (or brings up to date) every table the API reads or writes: checkpoints, the read
  * models, the idempotency records, the webhook inbox, the signed checkpoints. Every process runs it, whatever its role:
  * an API-only process must not answer from tables a worker has not created yet. Migrations run
- * once however many processes start together.
+ * once however many processes start together. `projections` narrows the read models migrated
+ * (all by default): `rebuild --projection <name>` migrates only the one it rebuilds, so that a
+ * maintenance command never waits for another read model's data migration.
  */
-export async function migrateReadSide(store: EventStore, readStore: ReadStore): Promise<void> {
+export async function migrateReadSide(
+  store: EventStore,
+  readStore: ReadStore,
+  projections: readonly Projection[] = readModels(store),
+): Promise<void> {
   await readStore.migrate(CHECKPOINTS_OWNER, checkpointMigrations);
   await readStore.migrate(IDEMPOTENCY_OWNER, idempotencyMigrations);
   await readStore.migrate(WEBHOOK_INBOX_OWNER, webhookInboxMigrations);
   await readStore.migrate(AUDIT_CHECKPOINTS_OWNER, auditCheckpointMigrations);
-  for (const projection of readModels(store))
+  for (const projection of projections)
     await readStore.migrate(projection.name, projection.migrations);
   // The secondary indexes a killed bulk rebuild left dropped (src/workers/rebuildIndexes.ts).
   await restoreDeferredIndexes(readStore);

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readModels } from '../../projections/catalogue';
+import { currentSchemaVersion, type EventType } from '../../src/domain/events/catalogue';
+import { EVENT_EXAMPLES, EXAMPLE_EVENT_IDS } from '../../src/domain/events/examples';
+import type { EventStore, RecordedEvent } from '../../src/eventstore/eventStore';
+import type { JsonObject } from '../../src/eventstore/json';
+import { SqliteReadStore } from '../../src/readstore/sqlite/sqliteReadStore';
+import { testLogger } from '../support/testLogger';
+import { snapshot } from './rebuildHistory';
+
+const AGREEMENT_STREAM = `agreement-${EVENT_EXAMPLES.AgreementSigned.agreementId}`;
+/** The examples' own ids where other examples refer to them (a payment applied, a royalty). */
+const IDS: Partial<Record<EventType, string>> = {
+  PaymentReceived: EXAMPLE_EVENT_IDS.indPayment,
+  RoyaltyAccrued: EXAMPLE_EVENT_IDS.royaltyGermanyQ1,
+  PaymentApplied: '5e0f8a6c-2015-4c1d-8a10-0000000000aa',
+};
+
+/** Every example event of an agreement, then reversals of a payment, its application and a royalty. */
+function exampleLog(): RecordedEvent[] {
+  const entries: [string, string, JsonObject][] = Object.entries(EVENT_EXAMPLES).map(
+    ([type, data], index) => [
+      type,
+      IDS[type as EventType] ?? `5e0f8a6c-0000-4c1d-8a10-${String(index).padStart(12, '0')}`,
+      data as unknown as JsonObject,
+    ],
+  );
+  const reversed = (eventId: string, reversedEventType: string): JsonObject => ({
+    ...(EVENT_EXAMPLES.EntryReversed as unknown as JsonObject),
+    reversedEventId: eventId,
+    reversedEventType,
+  });
+  entries.push(
+    [
+      'EntryReversed',
+      '5e0f8a6c-0000-4c1d-8a10-0000000000b1',
+      reversed(IDS.PaymentApplied!, 'PaymentApplied'),
+    ],
+    [
+      'EntryReversed',
+      '5e0f8a6c-0000-4c1d-8a10-0000000000b2',
+      reversed(IDS.PaymentReceived!, 'PaymentReceived'),
+    ],
+    [
+      'EntryReversed',
+      '5e0f8a6c-0000-4c1d-8a10-0000000000b3',
+      reversed(IDS.RoyaltyAccrued!, 'RoyaltyAccrued'),
+    ],
+  );
+  return entries.map(([type, eventId, data], index) => ({
+    eventId,
+    type,
+    schemaVersion: currentSchemaVersion(type as EventType),
+    streamId: AGREEMENT_STREAM,
+    streamVersion: index + 1,
+    globalPosition: index + 1,
+    data,
+    metadata: { occurredAt: '2015-06-30', recordedAt: '2015-07-01T00:00:00.000Z', actor: 'test' },
+  }));
+}
+
+/**
+ * A read model that declares its `eventTypes` is rebuilt from those events only (the SQLite
+ * store passes over the rest): applying only them must give exactly the rows that applying every
+ * event gives, reversals included.
+ */
+describe('the event types a read model declares', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'obligations-event-types-'));
+  const log = exampleLog();
+  const declaring = readModels({} as EventStore).filter(
+    (projection) => projection.eventTypes !== undefined,
+  );
+
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('are declared by the read models that skip most of the log', () => {
+    expect(declaring.map((projection) => projection.name).sort()).toEqual([
+      'api-keys',
+      'integrations',
+      'payments',
+      'royalty-statements',
+    ]);
+  });
+
+  it.each(declaring.map((projection) => [projection.name, projection]))(
+    '%s writes the same rows from its event types alone as from the whole log',
+    async (name, projection) => {
+      const applyTo = async (file: string, events: readonly RecordedEvent[]) => {
+        const readStore = SqliteReadStore.open({
+          path: join(directory, `${name}-${file}.db`),
+          logger: testLogger(),
+        });
+        await readStore.migrate(projection.name, projection.migrations);
+        await readStore.transaction((tx) => projection.apply(tx, events));
+        const rows = await snapshot(readStore, [projection]);
+        await readStore.close();
+        return rows;
+      };
+      const types = new Set(projection.eventTypes);
+      const whole = await applyTo('whole', log);
+      const declared = await applyTo(
+        'declared',
+        log.filter((event) => types.has(event.type)),
+      );
+      expect(declared).toEqual(whole);
+      if (name === 'payments') {
+        expect(whole.payments).toEqual([
+          expect.objectContaining({ reversed: 1, applied_minor: 0 }),
+        ]);
+        expect(whole.payment_allocations).toEqual([expect.objectContaining({ reversed: 1 })]);
+      }
+      if (name === 'royalty-statements')
+        expect(whole.royalty_statement_lines).toEqual([expect.objectContaining({ reversed: 1 })]);
+    },
+  );
+});
