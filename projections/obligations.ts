@@ -364,12 +364,22 @@ function upsert(
   );
 }
 
+/**
+ * The mutable columns that an index is keyed by (obligations_by_payee, obligations_by_due). The
+ * upsert leaves them to a second statement that writes them only when they differ: SQLite
+ * rewrites an index entry for every indexed column a statement sets, changed or not, and an
+ * obligation's payee and due date rarely change once it has them.
+ */
+const INDEXED_MUTABLE_OBLIGATION_COLUMNS: readonly string[] = ['payee_party_id', 'due_on'];
 const UPSERT_OBLIGATION = upsert(
   'obligations',
   OBLIGATION_COLUMNS,
   'obligation_id',
-  MUTABLE_OBLIGATION_COLUMNS,
+  MUTABLE_OBLIGATION_COLUMNS.filter((c) => !INDEXED_MUTABLE_OBLIGATION_COLUMNS.includes(c)),
 );
+const UPDATE_OBLIGATION_PAYEE_AND_DUE =
+  'UPDATE obligations SET payee_party_id = ?, due_on = ? WHERE obligation_id = ? ' +
+  'AND (payee_party_id IS DISTINCT FROM ? OR due_on IS DISTINCT FROM ?)';
 const UPSERT_AGREEMENT = upsert(
   'agreements',
   AGREEMENT_COLUMNS,
@@ -382,6 +392,24 @@ const AGREEMENT_SUMMARY_COLUMNS = AGREEMENT_COLUMNS.filter(
 );
 const UPDATE_AGREEMENT_SUMMARY =
   `UPDATE agreements SET ${AGREEMENT_SUMMARY_COLUMNS.map((c) => `${c} = ?`).join(', ')} ` +
+  'WHERE agreement_id = ?';
+/**
+ * What an event that leaves the terms history as it was writes: not the columns read from the
+ * terms (title, parties, signing day, currency), which it cannot change. SQLite rewrites an
+ * index entry for every indexed column a statement sets, changed or not: setting the parties
+ * moved two index entries (by licensor, by licensee) for every event of the agreement.
+ */
+const AGREEMENT_RUNNING_COLUMNS = [
+  'terminated_on',
+  'stream_version',
+  'obligation_count',
+  'earned_minor',
+  'paid_minor',
+  'open_minor',
+  'updated_position',
+] as const;
+const UPDATE_AGREEMENT_RUNNING =
+  `UPDATE agreements SET ${AGREEMENT_RUNNING_COLUMNS.map((c) => `${c} = ?`).join(', ')} ` +
   'WHERE agreement_id = ?';
 const INSERT_TERMS =
   'INSERT INTO agreement_terms (agreement_id, terms_position, terms) VALUES (?, ?, ?)';
@@ -531,9 +559,10 @@ async function writeAgreement(
   let paid = 0;
   let open = 0;
   for (const [obligationId, obligation] of state.obligations) {
-    earned += minorOf(amountDueOf(obligation));
-    paid += minorOf(amountPaidOf(obligation));
-    open += minorOf(balanceOf(obligation));
+    const totals = totalsOf(obligation);
+    earned += totals.earned;
+    paid += totals.paid;
+    open += totals.open;
     const changedAt = entry.obligationPositions.get(obligationId);
     if (changedAt === undefined) continue;
     const createdTerms = termsVersion(state, obligation.termsEventId)?.terms ?? terms;
@@ -549,9 +578,9 @@ async function writeAgreement(
       amount_minor: minorOf(obligation.amount),
       adjustments_minor: minorOf(obligation.adjustments),
       waived_minor: minorOf(obligation.waived),
-      amount_due_minor: minorOf(amountDueOf(obligation)),
-      amount_paid_minor: minorOf(amountPaidOf(obligation)),
-      open_minor: minorOf(balanceOf(obligation)),
+      amount_due_minor: totals.earned,
+      amount_paid_minor: totals.paid,
+      open_minor: totals.open,
       disputed_minor: minorOf(obligation.disputed),
       arises_on: obligation.arisesOn,
       due_on: obligation.dueOn,
@@ -568,6 +597,13 @@ async function writeAgreement(
       UPSERT_OBLIGATION,
       OBLIGATION_COLUMNS.map((c) => row[c]),
     );
+    await tx.execute(UPDATE_OBLIGATION_PAYEE_AND_DUE, [
+      row.payee_party_id,
+      row.due_on,
+      obligationId,
+      row.payee_party_id,
+      row.due_on,
+    ]);
     await recordVersion(tx, 'obligation', obligationId, changedAt);
     await recordPayments(tx, before.obligations.get(obligationId), obligation, changedAt);
     await recordDisputes(tx, before.obligations.get(obligationId), obligation, changedAt);
@@ -592,7 +628,13 @@ async function writeAgreement(
     created_position: entry.firstPosition,
     updated_position: entry.position,
   };
-  if (entry.terms === undefined) {
+  if (entry.terms === undefined && state.termsHistory === before.termsHistory) {
+    // Terms unchanged by this event, and everything read from them: keep them as stored.
+    await tx.execute(UPDATE_AGREEMENT_RUNNING, [
+      ...AGREEMENT_RUNNING_COLUMNS.map((c) => row[c]),
+      agreementId,
+    ]);
+  } else if (entry.terms === undefined) {
     // Terms unchanged by this event: keep the stored text and its key.
     await tx.execute(UPDATE_AGREEMENT_SUMMARY, [
       ...AGREEMENT_SUMMARY_COLUMNS.map((c) => row[c]),
@@ -606,6 +648,27 @@ async function writeAgreement(
     await tx.execute(INSERT_TERMS, [agreementId, entry.position, entry.terms]);
   }
   await recordVersion(tx, 'agreement', agreementId, entry.position);
+}
+
+/**
+ * What an obligation adds to its agreement's earned, paid and open, kept with the obligation:
+ * evolve makes a new object for each obligation an event changes and keeps the others, so an
+ * event recomputes only its own. Summing every obligation's payments for every event of the
+ * agreement was a tenth of a rebuild's JavaScript.
+ */
+const obligationTotals = new WeakMap<Obligation, { earned: number; paid: number; open: number }>();
+
+function totalsOf(obligation: Obligation): { earned: number; paid: number; open: number } {
+  let totals = obligationTotals.get(obligation);
+  if (totals === undefined) {
+    totals = {
+      earned: minorOf(amountDueOf(obligation)),
+      paid: minorOf(amountPaidOf(obligation)),
+      open: minorOf(balanceOf(obligation)),
+    };
+    obligationTotals.set(obligation, totals);
+  }
+  return totals;
 }
 
 /** The statements that close a row's current version and copy the row as its next version. */
