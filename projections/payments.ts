@@ -1,9 +1,10 @@
 import { parseMoney, type MoneyJson } from '../src/domain/money';
 import type { RecordedEvent } from '../src/eventstore/eventStore';
-import type { SqlExecutor } from '../src/readstore/readStore';
+import type { SqlExecutor, SqlParameter } from '../src/readstore/readStore';
 import { domainEventOf } from '../src/application/storedEvents';
 import { agreementIdOfStream } from './agreementStates';
 import { minorOf } from './obligations';
+import { insertRows } from './insertRows';
 import type { Projection } from './projection';
 
 const CREATE_TABLES = `
@@ -74,39 +75,127 @@ export const paymentsProjection: Projection = {
     },
   ],
   async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
+    const batch = new PaymentBatch(tx);
     for (const event of events) {
       const agreementId = agreementIdOfStream(event.streamId);
-      if (agreementId === undefined) continue;
-      await applyEvent(tx, agreementId, event);
+      if (agreementId === undefined || !HANDLED.has(event.type)) continue;
+      await applyEvent(batch, agreementId, event);
     }
+    await batch.flush();
   },
 };
 
 const HANDLED = new Set<string>(HANDLED_TYPES);
 
-async function applyEvent(tx: SqlExecutor, agreementId: string, event: RecordedEvent) {
-  if (!HANDLED.has(event.type)) return;
+const PAYMENT_COLUMNS = `payment_event_id, agreement_id, payer_party_id, payee_party_id, currency,
+  amount_minor, applied_minor, received_on, reference, reversed, position, reversed_position`;
+const ALLOCATION_COLUMNS = `applied_by_event_id, obligation_id, agreement_id, payment_event_id,
+  credit_obligation_id, currency, amount_minor, applied_on, reversed, position`;
+
+/** A payment received in this batch, not written yet: what the batch applied to it, reversed it. */
+interface ReceivedPayment {
+  readonly paymentEventId: string;
+  readonly agreementId: string;
+  readonly payerPartyId: string;
+  readonly payeePartyId: string;
+  readonly currency: string;
+  readonly amountMinor: number;
+  readonly receivedOn: string;
+  readonly reference: string | null;
+  readonly position: number;
+  appliedMinor: number;
+  reversedPosition: number | null;
+}
+
+/**
+ * The writes of one batch. A payment received in the batch is inserted at its end with what the
+ * rest of the batch applied to it (and its reversal), instead of inserted and then updated row by
+ * row; allocations are inserted many to a statement. The rows come out as the events applied one
+ * by one would leave them: a later batch updates them as before.
+ */
+class PaymentBatch {
+  private readonly received = new Map<string, ReceivedPayment>();
+  private allocations: SqlParameter[][] = [];
+
+  constructor(readonly tx: SqlExecutor) {}
+
+  receive(payment: Omit<ReceivedPayment, 'appliedMinor' | 'reversedPosition'>): void {
+    this.received.set(payment.paymentEventId, {
+      ...payment,
+      appliedMinor: 0,
+      reversedPosition: null,
+    });
+  }
+
+  allocate(row: SqlParameter[]): void {
+    this.allocations.push(row);
+  }
+
+  async addApplied(paymentEventId: string, amountMinor: number): Promise<void> {
+    const pending = this.received.get(paymentEventId);
+    if (pending !== undefined) pending.appliedMinor += amountMinor;
+    else
+      await this.tx.execute(
+        'UPDATE payments SET applied_minor = applied_minor + ? WHERE payment_event_id = ?',
+        [amountMinor, paymentEventId],
+      );
+  }
+
+  async reversePayment(paymentEventId: string, position: number): Promise<void> {
+    const pending = this.received.get(paymentEventId);
+    if (pending !== undefined) pending.reversedPosition ??= position;
+    else
+      await this.tx.execute(
+        'UPDATE payments SET reversed = 1, reversed_position = COALESCE(reversed_position, ?) ' +
+          'WHERE payment_event_id = ?',
+        [position, paymentEventId],
+      );
+  }
+
+  /** The allocations written so far, for a reversal to read them. */
+  async writeAllocations(): Promise<void> {
+    await insertRows(this.tx, 'payment_allocations', ALLOCATION_COLUMNS, this.allocations);
+    this.allocations = [];
+  }
+
+  async flush(): Promise<void> {
+    await this.writeAllocations();
+    const rows = [...this.received.values()].map((payment) => [
+      payment.paymentEventId,
+      payment.agreementId,
+      payment.payerPartyId,
+      payment.payeePartyId,
+      payment.currency,
+      payment.amountMinor,
+      payment.appliedMinor,
+      payment.receivedOn,
+      payment.reference,
+      payment.reversedPosition === null ? 0 : 1,
+      payment.position,
+      payment.reversedPosition,
+    ]);
+    await insertRows(this.tx, 'payments', PAYMENT_COLUMNS, rows);
+    this.received.clear();
+  }
+}
+
+async function applyEvent(batch: PaymentBatch, agreementId: string, event: RecordedEvent) {
   // Read through the catalogue: an older schema version is upcast first.
   const data = domainEventOf(event).data as unknown as Record<string, unknown>;
   switch (event.type) {
     case 'PaymentReceived': {
       const amount = data.amount as MoneyJson;
-      await tx.execute(
-        `INSERT INTO payments (payment_event_id, agreement_id, payer_party_id, payee_party_id,
-           currency, amount_minor, applied_minor, received_on, reference, reversed, position)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?)`,
-        [
-          event.eventId,
-          agreementId,
-          data.payerPartyId as string,
-          data.payeePartyId as string,
-          amount.currency,
-          minor(amount),
-          data.receivedOn as string,
-          (data.reference as string | undefined) ?? null,
-          event.globalPosition,
-        ],
-      );
+      batch.receive({
+        paymentEventId: event.eventId,
+        agreementId,
+        payerPartyId: data.payerPartyId as string,
+        payeePartyId: data.payeePartyId as string,
+        currency: amount.currency,
+        amountMinor: minor(amount),
+        receivedOn: data.receivedOn as string,
+        reference: (data.reference as string | undefined) ?? null,
+        position: event.globalPosition,
+      });
       return;
     }
     case 'PaymentApplied': {
@@ -115,39 +204,29 @@ async function applyEvent(tx: SqlExecutor, agreementId: string, event: RecordedE
       let total = 0;
       for (const allocation of allocations) {
         total += minor(allocation.amount);
-        await tx.execute(
-          `INSERT INTO payment_allocations (applied_by_event_id, obligation_id, agreement_id,
-             payment_event_id, credit_obligation_id, currency, amount_minor, applied_on, reversed, position)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
-          [
-            event.eventId,
-            allocation.obligationId,
-            agreementId,
-            paymentEventId,
-            (data.creditObligationId as string | undefined) ?? null,
-            allocation.amount.currency,
-            minor(allocation.amount),
-            (data.appliedOn as string | undefined) ?? null,
-            event.globalPosition,
-          ],
-        );
+        batch.allocate([
+          event.eventId,
+          allocation.obligationId,
+          agreementId,
+          paymentEventId,
+          (data.creditObligationId as string | undefined) ?? null,
+          allocation.amount.currency,
+          minor(allocation.amount),
+          (data.appliedOn as string | undefined) ?? null,
+          0,
+          event.globalPosition,
+        ]);
       }
-      if (paymentEventId !== null)
-        await tx.execute(
-          'UPDATE payments SET applied_minor = applied_minor + ? WHERE payment_event_id = ?',
-          [total, paymentEventId],
-        );
+      if (paymentEventId !== null) await batch.addApplied(paymentEventId, total);
       return;
     }
     case 'EntryReversed': {
       const reversedId = data.reversedEventId as string;
       if (data.reversedEventType === 'PaymentReceived') {
-        await tx.execute(
-          'UPDATE payments SET reversed = 1, reversed_position = COALESCE(reversed_position, ?) ' +
-            'WHERE payment_event_id = ?',
-          [event.globalPosition, reversedId],
-        );
+        await batch.reversePayment(reversedId, event.globalPosition);
       } else if (data.reversedEventType === 'PaymentApplied') {
+        await batch.writeAllocations();
+        const { tx } = batch;
         const rows = await tx.query<{ payment_event_id: string | null; amount_minor: number }>(
           'SELECT payment_event_id, amount_minor FROM payment_allocations WHERE applied_by_event_id = ? AND reversed = 0',
           [reversedId],
@@ -159,10 +238,7 @@ async function applyEvent(tx: SqlExecutor, agreementId: string, event: RecordedE
         );
         for (const row of rows)
           if (row.payment_event_id !== null)
-            await tx.execute(
-              'UPDATE payments SET applied_minor = applied_minor - ? WHERE payment_event_id = ?',
-              [row.amount_minor, row.payment_event_id],
-            );
+            await batch.addApplied(row.payment_event_id, -Number(row.amount_minor));
       }
       return;
     }

@@ -1,10 +1,11 @@
 import { parseMoney, type MoneyJson } from '../src/domain/money';
 import type { RecordedEvent } from '../src/eventstore/eventStore';
 import { canonicalJson } from '../src/eventstore/json';
-import type { SqlExecutor } from '../src/readstore/readStore';
+import type { SqlExecutor, SqlParameter } from '../src/readstore/readStore';
 import { domainEventOf } from '../src/application/storedEvents';
 import { agreementIdOfStream } from './agreementStates';
 import { minorOf } from './obligations';
+import { insertRows } from './insertRows';
 import type { Projection } from './projection';
 
 const CREATE_TABLES = `
@@ -30,6 +31,13 @@ CREATE INDEX royalty_lines_by_position ON royalty_statement_lines (position);
 CREATE INDEX royalty_lines_by_agreement ON royalty_statement_lines (agreement_id, period_from, position);
 CREATE INDEX royalty_lines_by_product ON royalty_statement_lines (product_id, country, period_from);
 `;
+
+const LINE_COLUMNS = `event_id, agreement_id, clause_id, product_id, country, period_from,
+  period_to, currency, royalty_minor, previously_accrued_minor, amount_minor, due_on,
+  caused_by_event_id, computation, reversed, position, reversed_position`;
+// Where `reversed` and `reversed_position` are in a row of LINE_COLUMNS.
+const REVERSED = 14;
+const REVERSED_POSITION = 16;
 
 /**
  * Royalty statements: one row per accrual of a statement line (clause x product x country x
@@ -58,6 +66,9 @@ export const royaltyStatementsProjection: Projection = {
     },
   ],
   async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
+    // The lines accrued in this batch, inserted at its end (a reversal in the same batch marks
+    // them first): many to a statement, the rows as one event at a time would leave them.
+    const accrued = new Map<string, SqlParameter[]>();
     for (const event of events) {
       const agreementId = agreementIdOfStream(event.streamId);
       if (agreementId === undefined) continue;
@@ -67,36 +78,39 @@ export const royaltyStatementsProjection: Projection = {
       if (event.type === 'RoyaltyAccrued') {
         const period = data.period as { from: string; to: string };
         const royalty = data.royalty as MoneyJson;
-        await tx.execute(
-          `INSERT INTO royalty_statement_lines (event_id, agreement_id, clause_id, product_id,
-             country, period_from, period_to, currency, royalty_minor, previously_accrued_minor,
-             amount_minor, due_on, caused_by_event_id, computation, reversed, position)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
-          [
-            event.eventId,
-            agreementId,
-            data.clauseId as string,
-            data.productId as string,
-            data.country as string,
-            period.from,
-            period.to,
-            royalty.currency,
-            minorOf(parseMoney(royalty)),
-            minorOf(parseMoney(data.previouslyAccrued as MoneyJson)),
-            minorOf(parseMoney(data.amount as MoneyJson)),
-            (data.dueOn as string | undefined) ?? null,
-            (data.causedByEventId as string | undefined) ?? null,
-            canonicalJson(data.computation),
-            event.globalPosition,
-          ],
-        );
+        accrued.set(event.eventId, [
+          event.eventId,
+          agreementId,
+          data.clauseId as string,
+          data.productId as string,
+          data.country as string,
+          period.from,
+          period.to,
+          royalty.currency,
+          minorOf(parseMoney(royalty)),
+          minorOf(parseMoney(data.previouslyAccrued as MoneyJson)),
+          minorOf(parseMoney(data.amount as MoneyJson)),
+          (data.dueOn as string | undefined) ?? null,
+          (data.causedByEventId as string | undefined) ?? null,
+          canonicalJson(data.computation),
+          0,
+          event.globalPosition,
+          null,
+        ]);
       } else if (event.type === 'EntryReversed' && data.reversedEventType === 'RoyaltyAccrued') {
-        await tx.execute(
-          'UPDATE royalty_statement_lines SET reversed = 1, ' +
-            'reversed_position = COALESCE(reversed_position, ?) WHERE event_id = ?',
-          [event.globalPosition, data.reversedEventId as string],
-        );
+        const reversedId = data.reversedEventId as string;
+        const line = accrued.get(reversedId);
+        if (line !== undefined) {
+          line[REVERSED] = 1;
+          line[REVERSED_POSITION] ??= event.globalPosition;
+        } else
+          await tx.execute(
+            'UPDATE royalty_statement_lines SET reversed = 1, ' +
+              'reversed_position = COALESCE(reversed_position, ?) WHERE event_id = ?',
+            [event.globalPosition, reversedId],
+          );
       }
     }
+    await insertRows(tx, 'royalty_statement_lines', LINE_COLUMNS, [...accrued.values()]);
   },
 };
