@@ -7,6 +7,7 @@ import type { Lease, ReadModelMigration, ReadStore, SqlExecutor, SqlParameter } 
 import { LeaseLostError } from '../leaseLostError';
 import { StatementCache } from './statementCache';
 import { TransactionGroup } from './transactionGroup';
+import { startWalCheckpointer, type WalCheckpointer } from './walCheckpointThread';
 
 export interface SqliteReadStoreOptions {
   readonly path: string;
@@ -48,6 +49,7 @@ export class SqliteReadStore implements ReadStore {
     private readonly reader: Database.Database,
     private readonly logger: Logger,
     options: SqliteReadStoreOptions,
+    private readonly checkpointer: WalCheckpointer | null,
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.leaseTtlMs = options.leaseTtlMs ?? 5_000;
@@ -67,7 +69,13 @@ export class SqliteReadStore implements ReadStore {
       writer.exec(READ_MODEL_MIGRATIONS_DDL);
       writer.exec(LEASES_DDL);
       const reader = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5_000 });
-      return new SqliteReadStore(writer, reader, options.logger, options);
+      // The inbox, the read models and their checkpoints write much: their log's checkpoints run
+      // on a thread, not in the commit that crosses SQLite's threshold (on the event loop).
+      const checkpointer = startWalCheckpointer(writer, {
+        path: options.path,
+        ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
+      });
+      return new SqliteReadStore(writer, reader, options.logger, options, checkpointer);
     } catch (error) {
       writer.close();
       throw sqliteStartupError(error, options.path);
@@ -160,6 +168,7 @@ export class SqliteReadStore implements ReadStore {
     await Promise.all([...this.leases].map((lease) => lease.release()));
     await this.group.idle();
     this.closed = true;
+    await this.checkpointer?.close();
     this.writer.close();
     this.reader.close();
   }

@@ -17,13 +17,20 @@ beforeEach(() => {
   db.pragma('journal_mode = WAL');
   db.exec('CREATE TABLE rows (id INTEGER PRIMARY KEY, owner TEXT NOT NULL)');
   other = new Database(path, { readonly: true });
-  // Counts the COMMITs the group issues; every statement still runs on the real database.
+  // Counts the COMMITs the group issues (a statement it prepares once); every statement still
+  // runs on the real database.
   commits = 0;
-  const exec = db.exec.bind(db);
-  db.exec = (sql: string) => {
-    if (sql === 'COMMIT') commits += 1;
-    return exec(sql);
-  };
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    const statement = prepare(sql);
+    if (sql !== 'COMMIT') return statement;
+    const run = statement.run.bind(statement);
+    statement.run = (...parameters: unknown[]) => {
+      commits += 1;
+      return run(...parameters);
+    };
+    return statement;
+  }) as typeof db.prepare;
 });
 
 afterEach(() => {
