@@ -81,6 +81,10 @@ export class SqliteEventStore implements EventStore, BulkImporter {
   private closed = false;
   private walWatcher: FSWatcher | null = null;
   private walRecheck: NodeJS.Timeout | null = null;
+  /** The highest position this store has seen committed: readers are woken past it. */
+  private knownHead = 0;
+  private appending = false;
+  private walChangedWhileAppending = false;
   private readonly statements;
 
   private constructor(
@@ -310,24 +314,33 @@ export class SqliteEventStore implements EventStore, BulkImporter {
   }
 
   /**
-   * A writer writes the log before its commit shows (the fsync comes between): readers woken by
-   * the write may find nothing new yet. So the head is looked at again a few times, sooner then
-   * later, and readers are woken once more when it has moved.
+   * The log's file changed: another writer's commit, or this store's own. A writer writes the
+   * log before its commit shows (the fsync comes between), so the head is looked at now and again
+   * a few times, sooner then later, and readers are woken when it has moved past what this store
+   * knows. A change while this store's own commit is under way is looked at once it is done.
    */
   private onWalChange(): void {
-    this.appended.notify();
-    if (this.walRecheck !== null || this.closed) return;
-    const seen = this.statements.headPosition.get() ?? 0;
-    const recheck = (delayMs: number) => {
-      this.walRecheck = setTimeout(() => {
-        this.walRecheck = null;
-        if (this.closed) return;
-        if ((this.statements.headPosition.get() ?? 0) > seen) this.appended.notify();
-        else if (delayMs < WAL_RECHECK_MAX_MS) recheck(delayMs * 4);
-      }, delayMs);
-      this.walRecheck.unref();
-    };
-    recheck(WAL_RECHECK_FIRST_MS);
+    if (this.appending) {
+      this.walChangedWhileAppending = true;
+      return;
+    }
+    if (this.walRecheck !== null) clearTimeout(this.walRecheck);
+    this.checkHead(0);
+  }
+
+  private checkHead(delayMs: number): void {
+    this.walRecheck = setTimeout(() => {
+      this.walRecheck = null;
+      if (this.closed) return;
+      const head = this.statements.headPosition.get() ?? 0;
+      if (head > this.knownHead) {
+        this.knownHead = head;
+        this.appended.notify();
+      } else if (delayMs < WAL_RECHECK_MAX_MS) {
+        this.checkHead(delayMs === 0 ? WAL_RECHECK_FIRST_MS : delayMs * 4);
+      }
+    }, delayMs);
+    this.walRecheck.unref();
   }
 
   private assertOpen(): void {
@@ -339,10 +352,23 @@ export class SqliteEventStore implements EventStore, BulkImporter {
    * process's subscribers read what it wrote from memory and wakes them.
    */
   private async commitBatch(requests: readonly AppendRequest[]): Promise<Outcome<AppendResult>[]> {
-    const { outcomes, written } = await this.appender.commit(requests, this.clock());
+    this.appending = true;
+    let batch;
+    try {
+      batch = await this.appender.commit(requests, this.clock());
+    } finally {
+      this.appending = false;
+    }
+    const { outcomes, written } = batch;
     this.recent.remember(written);
+    const last = written.at(-1);
+    if (last !== undefined) this.knownHead = Math.max(this.knownHead, last.globalPosition);
     if (outcomes.some((outcome) => outcome.ok && !outcome.value.alreadyAppended))
       this.appended.notify();
+    if (this.walChangedWhileAppending) {
+      this.walChangedWhileAppending = false;
+      this.onWalChange();
+    }
     return outcomes;
   }
 
