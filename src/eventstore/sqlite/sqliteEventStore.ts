@@ -115,20 +115,6 @@ export class SqliteEventStore implements EventStore, BulkImporter {
       head: db.prepare<[], { global_position: number; recorded_at: string }>(
         'SELECT global_position, recorded_at FROM events ORDER BY global_position DESC LIMIT 1',
       ),
-      streamVersion: db
-        .prepare<[string], number | null>(
-          'SELECT max(stream_version) FROM events WHERE stream_id = ?',
-        )
-        .pluck(),
-      storedEvent: db.prepare<
-        [string],
-        { stream_id: string; stream_version: number; global_position: number; content_hash: string }
-      >(
-        'SELECT stream_id, stream_version, global_position, content_hash FROM events WHERE event_id = ?',
-      ),
-      insert: db.prepare<[Record<string, string | number | null>]>(
-        `INSERT INTO events (${EVENT_COLUMNS}, content_hash) VALUES (@globalPosition, @eventId, @streamId, @streamVersion, @type, @schemaVersion, @dataJson, @occurredAt, @recordedAt, @actor, @source, @correlationId, @causationId, @contentHash)`,
-      ),
       // Rows as arrays (columns in EVENT_COLUMNS order): no object with named keys per row.
       readAll: db
         .prepare<[number, number], EventRecordTuple>(
