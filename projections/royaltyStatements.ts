@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../src/eventstore/eventStore';
 import { canonicalJson } from '../src/eventstore/json';
 import type { SqlExecutor, SqlParameter } from '../src/readstore/readStore';
 import { domainEventOf } from '../src/application/storedEvents';
+import { currentSchemaVersion } from '../src/domain/events/catalogue';
 import { agreementIdOfStream } from './agreementStates';
 import { minorOf } from './obligations';
 import { insertRows } from './insertRows';
@@ -35,6 +36,7 @@ CREATE INDEX royalty_lines_by_product ON royalty_statement_lines (product_id, co
 const LINE_COLUMNS = `event_id, agreement_id, clause_id, product_id, country, period_from,
   period_to, currency, royalty_minor, previously_accrued_minor, amount_minor, due_on,
   caused_by_event_id, computation, reversed, position, reversed_position`;
+const CURRENT_VERSION = currentSchemaVersion('RoyaltyAccrued');
 // Where `reversed` and `reversed_position` are in a row of LINE_COLUMNS.
 const REVERSED = 14;
 const REVERSED_POSITION = 16;
@@ -92,7 +94,12 @@ export const royaltyStatementsProjection: Projection = {
           minorOf(parseMoney(data.amount as MoneyJson)),
           (data.dueOn as string | undefined) ?? null,
           (data.causedByEventId as string | undefined) ?? null,
-          canonicalJson(data.computation),
+          canonicalJson(
+            // As stored when no upcast changed it: the stored data is canonical JSON, so its
+            // parse has every key in order already and is written again without a copy (the
+            // catalogue's parse of it, equal in content, lists them in the schema's order).
+            event.schemaVersion === CURRENT_VERSION ? event.data.computation : data.computation,
+          ),
           0,
           event.globalPosition,
           null,

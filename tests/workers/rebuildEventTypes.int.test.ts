@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readModels } from '../../projections/catalogue';
 import { currentSchemaVersion, type EventType } from '../../src/domain/events/catalogue';
-import { EVENT_EXAMPLES, EXAMPLE_EVENT_IDS } from '../../src/domain/events/examples';
+import {
+  EVENT_EXAMPLES,
+  EXAMPLE_EVENT_IDS,
+  OLDER_VERSION_EXAMPLES,
+} from '../../src/domain/events/examples';
+import { domainEventOf } from '../../src/application/storedEvents';
+import { royaltyStatementsProjection } from '../../projections/royaltyStatements';
+import { canonicalJson } from '../../src/eventstore/json';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/eventStore';
 import type { JsonObject } from '../../src/eventstore/json';
 import { SqliteReadStore } from '../../src/readstore/sqlite/sqliteReadStore';
@@ -120,4 +127,45 @@ describe('the event types a read model declares', () => {
         expect(whole.royalty_statement_lines).toEqual([expect.objectContaining({ reversed: 1 })]);
     },
   );
+
+  it('royalty-statements writes the computation the catalogue reads, whatever its schema version', async () => {
+    const accruals = [
+      {
+        schemaVersion: currentSchemaVersion('RoyaltyAccrued'),
+        data: EVENT_EXAMPLES.RoyaltyAccrued,
+      },
+      ...OLDER_VERSION_EXAMPLES.filter((example) => example.type === 'RoyaltyAccrued'),
+    ].map(({ schemaVersion, data }, index): RecordedEvent => ({
+      eventId: `5e0f8a6c-0000-4c1d-8a10-0000000000c${index}`,
+      type: 'RoyaltyAccrued',
+      schemaVersion,
+      streamId: AGREEMENT_STREAM,
+      streamVersion: index + 1,
+      globalPosition: index + 1,
+      // As a store reads it: the canonical JSON of the data, parsed.
+      data: JSON.parse(canonicalJson(data)) as JsonObject,
+      metadata: { occurredAt: '2015-06-30', recordedAt: '2015-07-01T00:00:00.000Z', actor: 'test' },
+    }));
+    expect(accruals.length).toBeGreaterThan(1);
+    const readStore = SqliteReadStore.open({
+      path: join(directory, 'computations.db'),
+      logger: testLogger(),
+    });
+    await readStore.migrate(
+      royaltyStatementsProjection.name,
+      royaltyStatementsProjection.migrations,
+    );
+    await readStore.transaction((tx) => royaltyStatementsProjection.apply(tx, accruals));
+    const rows = await readStore.query<{ computation: string }>(
+      'SELECT computation FROM royalty_statement_lines ORDER BY position',
+    );
+    await readStore.close();
+    expect(rows.map((row) => row.computation)).toEqual(
+      accruals.map((event) =>
+        canonicalJson(
+          (domainEventOf(event).data as unknown as { computation: unknown }).computation,
+        ),
+      ),
+    );
+  });
 });
