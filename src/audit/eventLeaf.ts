@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { RecordedEvent } from '../eventstore/eventStore';
 import { canonicalJson } from '../eventstore/json';
+import { storedDataJsonOf } from '../eventstore/storedDataJson';
 
 /** Names the byte format of a leaf, inside the bytes themselves: a later format gets a new name. */
 export const EVENT_LEAF_FORMAT = 'obligations.event.v1';
@@ -21,11 +22,13 @@ export function eventLeafEntry(event: RecordedEvent): string {
   // Written member by member in canonical order (the keys sorted by UTF-16 code units), each
   // value by canonicalJson: the same bytes as canonicalJson of the whole entry, without building
   // the entry and a sorted copy of it for every event (a rebuild of the hash chain spent a tenth
-  // of its time there). The test pins the bytes.
+  // of its time there). The data of an event read from a SQL store is its stored text, which is
+  // canonicalJson of the data (storedDataJsonOf): neither parsed nor written again. An edited
+  // stored text changes the leaf all the same. The test pins the bytes.
   const { metadata } = event;
   const json = canonicalJson;
   return (
-    `{"data":${json(event.data)},"eventId":${json(event.eventId)},` +
+    `{"data":${storedDataJsonOf(event)},"eventId":${json(event.eventId)},` +
     `"format":"${EVENT_LEAF_FORMAT}","globalPosition":${json(event.globalPosition)},` +
     `"metadata":{"actor":${json(metadata.actor)}` +
     (metadata.causationId === undefined ? '' : `,"causationId":${json(metadata.causationId)}`) +
