@@ -146,12 +146,20 @@ export class SqliteReadStore implements ReadStore {
     return changed === 1;
   }
 
+  /**
+   * The fence of a lease's transaction, run inside it: the row must still name this process, and
+   * its expiry moves on. The holder alone decides, not the expiry: SQLite has one writer at a
+   * time, so nobody can have taken over a row that still names this process, and a transaction
+   * that outlived the lease's time (a large rebuild batch on a loaded machine: the renewal timer
+   * cannot run while SQLite works) has lost nothing. Once another process has claimed the expired
+   * row, its name is there, and this transaction is refused.
+   */
   async holds(tx: SqlExecutor, name: string): Promise<boolean> {
-    const rows = await tx.query<{ holder: string }>(
-      'SELECT holder FROM leases WHERE name = ? AND expires_at >= ?',
-      [name, this.clock().getTime()],
+    const renewed = await tx.execute(
+      'UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?',
+      [this.clock().getTime() + this.leaseTtlMs, name, this.holder],
     );
-    return rows[0]?.holder === this.holder;
+    return renewed === 1;
   }
 
   async unclaim(name: string): Promise<void> {

@@ -94,6 +94,29 @@ describe('SQLite read store leases', () => {
     await lease?.release();
   });
 
+  it('keeps a lease whose time ran out while nobody took it: its next transaction renews it', async () => {
+    // A transaction longer than the lease's time (a large rebuild batch on a loaded machine)
+    // keeps the renewal timer from running; the row still names this process when it is done.
+    const store = open();
+    const lease = await store.tryAcquireLease('projection:obligations');
+    expect(lease).not.toBeNull();
+    onFile(path, (db) =>
+      db.prepare('UPDATE leases SET expires_at = 0 WHERE name = ?').run('projection:obligations'),
+    );
+
+    await expect(lease!.transaction((tx) => tx.query('SELECT 1 AS one'))).resolves.toEqual([
+      { one: 1 },
+    ]);
+    expect(lease!.lost.aborted).toBe(false);
+    onFile(path, (db) => {
+      const row = db
+        .prepare('SELECT expires_at FROM leases WHERE name = ?')
+        .get('projection:obligations') as { expires_at: number };
+      expect(row.expires_at).toBeGreaterThan(Date.now());
+    });
+    await lease!.release();
+  });
+
   it('notices at its next renewal that another holder took the lease, and fences its writes', async () => {
     const store = open();
     const lease = await store.tryAcquireLease('projection:audit-trail');
