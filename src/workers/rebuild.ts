@@ -45,7 +45,10 @@ export interface RebuildProgress {
   readonly position: number;
   /** The head of the log when last asked (it moves if events are appended meanwhile). */
   readonly head: number;
-  /** Events read from the log and applied so far (a projection skips those it has no use for). */
+  /**
+   * Events of the log passed so far: applied, or skipped as of no use to the read model (read and
+   * ignored by its `apply`, or left unread in the store for one that declares its `eventTypes`).
+   */
   readonly applied: number;
   /** Events applied per second since the rebuild started. */
   readonly eventsPerSecond: number;
