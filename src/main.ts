@@ -5,11 +5,8 @@ import { ApiKeyRegistry, bootstrapAdminKey, createAuthenticator } from './auth';
 import { startCheckpointSigner } from './audit/checkpointSigner';
 import { configuredSigningKey, signingReadinessWarnings } from './audit/configuredSigningKey';
 import { IdempotencyStore } from './http/api/idempotency';
-import {
-  migrateReadSide,
-  purgeIdempotencyRecords,
-  serviceRoutes,
-} from './http/routes/serviceRoutes';
+import { purgeIdempotencyRecords, serviceRoutes } from './http/routes/serviceRoutes';
+import { migrateReadSide } from './readstore/migrateReadSide';
 import { createApp } from './http/app';
 import { apiRouter } from './http/api/route';
 import { createLogger } from './logger';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { readModels } from '../../projections/catalogue';
 import type { CliCommand } from '../cli';
-import { migrateReadSide } from '../http/routes/serviceRoutes';
+import { migrateReadSide } from '../readstore/migrateReadSide';
 import {
   BULK_REBUILD_BATCH_SIZE,
   LeaseUnavailableError,

@@ -12,7 +12,7 @@ import type { ReadModelMigration, ReadStore, SqlExecutor } from '../readstore/re
  * What was dropped is written down (`rebuild_deferred_indexes`) in the very transaction that
  * drops it, so an index never goes missing unnoticed: a rebuild that stops (Ctrl-C, an error)
  * creates its indexes again before it returns, and one that is killed leaves them to the next
- * start (`restoreDeferredIndexes` in `migrateReadSide`) or the next rebuild of that read model.
+ * start (`restoreDeferredIndexes` in `migrateReadSide`, src/readstore/migrateReadSide.ts) or the next rebuild of that read model.
  * Meanwhile the rows are right and complete up to the checkpoint, and the live worker carries on
  * from it: only queries on the missing indexes are slower.
  */

@@ -12,7 +12,7 @@ import {
   type StreamHead,
 } from '../../src/audit/streamHeads';
 import { verifyLog } from '../../src/audit/verifyLog';
-import { migrateReadSide } from '../../src/http/routes/serviceRoutes';
+import { migrateReadSide } from '../../src/readstore/migrateReadSide';
 import { describeWithPostgres } from '../support/postgresTarget';
 import {
   openPostgresStores,

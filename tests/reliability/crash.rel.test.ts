@@ -8,7 +8,7 @@ import { formatApiKey, generateApiKey } from '../../src/auth/apiKeyToken';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/eventStore';
 import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventStore';
 import { SqliteEventStore } from '../../src/eventstore/sqlite/sqliteEventStore';
-import { migrateReadSide } from '../../src/http/routes/serviceRoutes';
+import { migrateReadSide } from '../../src/readstore/migrateReadSide';
 import { PostgresReadStore } from '../../src/readstore/postgres/postgresReadStore';
 import type { ReadStore } from '../../src/readstore/readStore';
 import { SqliteReadStore } from '../../src/readstore/sqlite/sqliteReadStore';

@@ -13,7 +13,8 @@ import { PostgresEventStore } from '../../src/eventstore/postgres/postgresEventS
 import { SqliteEventStore } from '../../src/eventstore/sqlite/sqliteEventStore';
 import { apiRouter } from '../../src/http/api/route';
 import { createApp } from '../../src/http/app';
-import { migrateReadSide, serviceRoutes } from '../../src/http/routes/serviceRoutes';
+import { serviceRoutes } from '../../src/http/routes/serviceRoutes';
+import { migrateReadSide } from '../../src/readstore/migrateReadSide';
 import { PostgresReadStore } from '../../src/readstore/postgres/postgresReadStore';
 import type { ReadStore } from '../../src/readstore/readStore';
 import { SqliteReadStore } from '../../src/readstore/sqlite/sqliteReadStore';

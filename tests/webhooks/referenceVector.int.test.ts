@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from '../../src/http/app';
-import { migrateReadSide } from '../../src/http/routes/serviceRoutes';
+import { migrateReadSide } from '../../src/readstore/migrateReadSide';
 import { startServer } from '../../src/server';
 import { createWebhooks } from '../../src/webhooks/webhooks';
 import { openSqliteStores, type Stores } from '../support/serviceHarness';

@@ -3,7 +3,7 @@ import { auditTrail } from '../../projections/auditTrail';
 import type { NewEvent } from '../../src/eventstore/eventStore';
 import { storedDataJsonOf } from '../../src/eventstore/storedDataJson';
 import type { ReadStore } from '../../src/readstore/readStore';
-import { migrateReadSide } from '../../src/http/routes/serviceRoutes';
+import { migrateReadSide } from '../../src/readstore/migrateReadSide';
 import { readCheckpoint } from '../../src/workers/checkpoints';
 import { rebuildWithLease, leaseNameOf } from '../../src/workers/rebuild';
 import { deferSecondaryIndexes, restoreDeferredIndexes } from '../../src/workers/rebuildIndexes';

@@ -1,47 +1,19 @@
 import type { Logger } from 'pino';
 import { readModels } from '../../../projections/catalogue';
-import type { Projection } from '../../../projections/projection';
 import { auditRoutes } from '../../audit/auditRoutes';
-import { AUDIT_CHECKPOINTS_OWNER, auditCheckpointMigrations } from '../../audit/checkpointStore';
 import type { SigningKey } from '../../audit/signingKey';
 import type { ApiKeyRegistry } from '../../auth/apiKeyRegistry';
 import { apiKeyRoutes } from '../../auth/apiKeyRoutes';
 import type { EventStore } from '../../eventstore/eventStore';
 import type { ReadStore } from '../../readstore/readStore';
-import { WEBHOOK_INBOX_OWNER, webhookInboxMigrations } from '../../webhooks/webhookInbox';
 import { createWebhooks, type Webhooks } from '../../webhooks/webhooks';
-import { CHECKPOINTS_OWNER, checkpointMigrations } from '../../workers/checkpoints';
-import { restoreDeferredIndexes } from '../../workers/rebuildIndexes';
 import type { Workers } from '../../workers/startWorkers';
-import { IDEMPOTENCY_OWNER, IdempotencyStore, idempotencyMigrations } from '../api/idempotency';
+import { IdempotencyStore } from '../api/idempotency';
 import type { AnyRoute } from '../api/route';
 import { adminRoutes } from './adminRoutes';
 import { commandRoutes } from './commandRoutes';
 import { correctionRoutes } from './correctionRoutes';
 import { queryRoutes } from './queryRoutes';
-
-/**
- * Creates (or brings up to date) every table the API reads or writes: checkpoints, the read
- * models, the idempotency records, the webhook inbox, the signed checkpoints. Every process runs it, whatever its role:
- * an API-only process must not answer from tables a worker has not created yet. Migrations run
- * once however many processes start together. `projections` narrows the read models migrated
- * (all by default): `rebuild --projection <name>` migrates only the one it rebuilds, so that a
- * maintenance command never waits for another read model's data migration.
- */
-export async function migrateReadSide(
-  store: EventStore,
-  readStore: ReadStore,
-  projections: readonly Projection[] = readModels(store),
-): Promise<void> {
-  await readStore.migrate(CHECKPOINTS_OWNER, checkpointMigrations);
-  await readStore.migrate(IDEMPOTENCY_OWNER, idempotencyMigrations);
-  await readStore.migrate(WEBHOOK_INBOX_OWNER, webhookInboxMigrations);
-  await readStore.migrate(AUDIT_CHECKPOINTS_OWNER, auditCheckpointMigrations);
-  for (const projection of projections)
-    await readStore.migrate(projection.name, projection.migrations);
-  // The secondary indexes a killed bulk rebuild left dropped (src/workers/rebuildIndexes.ts).
-  await restoreDeferredIndexes(readStore);
-}
 
 export interface ServiceRoutesDeps {
   readonly store: EventStore;
