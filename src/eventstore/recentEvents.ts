@@ -41,6 +41,11 @@ export class RecentEvents {
     return this.events.slice(start, start + maxCount);
   }
 
+  /** The position of the last event remembered; null when none is. */
+  get lastPosition(): number | null {
+    return this.events.at(-1)?.globalPosition ?? null;
+  }
+
   forget(): void {
     this.events = [];
   }

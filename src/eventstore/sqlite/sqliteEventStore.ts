@@ -83,7 +83,10 @@ export class SqliteEventStore implements EventStore, BulkImporter {
   private walRecheck: NodeJS.Timeout | null = null;
   /** The highest position this store has seen committed: readers are woken past it. */
   private knownHead = 0;
+  /** When a subscriber of this process last read the file (performance.now()). */
+  private fileReadAt = -Infinity;
   private appending = false;
+  private headSeenWhileAppending = 0;
   private walChangedWhileAppending = false;
   private readonly statements;
 
@@ -242,9 +245,33 @@ export class SqliteEventStore implements EventStore, BulkImporter {
     }
   }
 
-  /** New events from memory when this process appended them, else from the file. */
+  /**
+   * New events from memory when this process appended them, else from the file. A reader caught
+   * up with this process's appends finds nothing more in the file unless another writer
+   * committed, which the log's watcher reports (onWalChange): it is answered at once, without a
+   * read of the file (a dozen subscribers read it after each batch, to find nothing). The file is
+   * still read at least once a poll interval, in case the watcher missed a change; what that read
+   * finds wakes the other readers.
+   */
   private async readForSubscribers(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.recent.after(options.after, options.maxCount) ?? this.readAll(options);
+    const remembered = this.recent.after(options.after, options.maxCount);
+    if (remembered !== null) return remembered;
+    const now = performance.now();
+    if (
+      this.walWatcher !== null &&
+      options.after === this.recent.lastPosition &&
+      options.after >= this.knownHead &&
+      now - this.fileReadAt < this.pollIntervalMs
+    )
+      return [];
+    this.fileReadAt = now;
+    const events = await this.readAll(options);
+    const last = events.at(-1);
+    if (last !== undefined && last.globalPosition > this.knownHead) {
+      this.knownHead = last.globalPosition;
+      this.appended.notify();
+    }
+    return events;
   }
 
   async headPosition(): Promise<number> {
@@ -319,7 +346,10 @@ export class SqliteEventStore implements EventStore, BulkImporter {
       this.walRecheck = null;
       if (this.closed) return;
       const head = this.statements.headPosition.get() ?? 0;
-      if (head > this.knownHead) {
+      if (head > this.knownHead && this.appending) {
+        // Perhaps this store's own commit, whose rows are not back yet: decided once they are.
+        this.headSeenWhileAppending = Math.max(this.headSeenWhileAppending, head);
+      } else if (head > this.knownHead) {
         this.knownHead = head;
         this.appended.notify();
       } else if (delayMs < WAL_RECHECK_MAX_MS) {
@@ -349,7 +379,12 @@ export class SqliteEventStore implements EventStore, BulkImporter {
     this.recent.remember(written);
     const last = written.at(-1);
     if (last !== undefined) this.knownHead = Math.max(this.knownHead, last.globalPosition);
-    if (outcomes.some((outcome) => outcome.ok && !outcome.value.alreadyAppended))
+    // A head seen during the commit beyond what it wrote is another writer's commit.
+    const othersHead = this.headSeenWhileAppending;
+    this.headSeenWhileAppending = 0;
+    const othersCommitted = othersHead > this.knownHead;
+    if (othersCommitted) this.knownHead = othersHead;
+    if (othersCommitted || outcomes.some((outcome) => outcome.ok && !outcome.value.alreadyAppended))
       this.appended.notify();
     if (this.walChangedWhileAppending) {
       this.walChangedWhileAppending = false;
