@@ -156,8 +156,12 @@ export function threadAppendCommitter(
       workerData: data,
       ...(thread.execArgv !== undefined && { execArgv: [...thread.execArgv] }),
     });
+    // Idle, the thread keeps no process alive (a CLI that forgets to close the store still
+    // exits); with a batch in flight it does, so that the batch is answered.
+    started.unref();
     started.on('message', (reply: AppendThreadReply) => {
       const entry = waiting.shift();
+      if (waiting.length === 0) started.unref();
       if (entry === undefined) return;
       if (!reply.ok) {
         entry.reject(fromWireError(reply.error));
@@ -186,6 +190,7 @@ export function threadAppendCommitter(
     commit: (requests, now) =>
       new Promise<CommittedBatch>((resolve, reject) => {
         worker ??= start();
+        worker.ref();
         waiting.push({ resolve, reject });
         const message: AppendThreadRequest = {
           kind: 'commit',
@@ -200,6 +205,7 @@ export function threadAppendCommitter(
       if (closing === null) return;
       const exited = new Promise<void>((resolve) => closing.once('exit', () => resolve()));
       const message: AppendThreadRequest = { kind: 'close' };
+      closing.ref();
       closing.postMessage(message);
       await exited;
     },

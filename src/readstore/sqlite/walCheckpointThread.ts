@@ -48,6 +48,8 @@ export function startWalCheckpointer(
     workerData: { ...data, everyMs: data.everyMs ?? DEFAULT_EVERY_MS } satisfies WalCheckpointData,
     ...(thread.execArgv !== undefined && { execArgv: [...thread.execArgv] }),
   });
+  // The thread keeps no process alive: a checkpoint cut short is as safe as a crash.
+  worker.unref();
   writer.pragma('wal_autocheckpoint = 0');
   let closing = false;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -60,6 +62,7 @@ export function startWalCheckpointer(
   return {
     close: async () => {
       closing = true;
+      worker.ref();
       worker.postMessage('close');
       await exited;
     },
