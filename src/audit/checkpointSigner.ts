@@ -7,7 +7,7 @@ import { latestCheckpoint, saveCheckpoint } from './checkpointStore';
 import { treeHead } from './merkleTree';
 import type { SigningKey } from './signingKey';
 import { adoptSigningKey, keyHistory, keyValidAt } from './signingKeys';
-import { streamHeadsAt, streamHeadsRoot } from './streamHeads';
+import { streamHeadsAt, streamHeadsRootYielding } from './streamHeads';
 
 export interface CheckpointPolicy {
   /** Sign once this many events have been hashed since the last checkpoint... */
@@ -71,7 +71,10 @@ export function startCheckpointSigner(input: {
     // key's adoption are the old key's, and wait for a checkpoint that covers the adoption.
     const valid = keyValidAt(await keyHistory(input.store), lastLeaf.globalPosition);
     if (valid?.keyId !== key.keyId) return null;
+    // Both yield to the event loop every few thousand streams: the signer shares its process
+    // with the API, and a log of many streams must not stall the requests in flight.
     const heads = await streamHeadsAt(readStore, treeSize);
+    const headsRoot = await streamHeadsRootYielding(heads);
     // A rebuild of the hash chain empties its tables: heads read meanwhile would be partial.
     if ((await hashedTreeSize(readStore)) < treeSize) return null;
     const checkpoint = signCheckpoint(
@@ -80,7 +83,7 @@ export function startCheckpointSigner(input: {
         rootHash: rootHash.toString('hex'),
         chainHash: lastLeaf.chainHash,
         timestamp: now.toISOString(),
-        streamHeadsRoot: streamHeadsRoot(heads).toString('hex'),
+        streamHeadsRoot: headsRoot.toString('hex'),
         streamHeadsSize: heads.length,
       },
       key,

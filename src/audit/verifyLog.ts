@@ -13,7 +13,7 @@ import {
   publicKeysIn,
   type AdoptedKey,
 } from './signingKeys';
-import { compareStreamIds, streamHeadsRoot, type StreamHead } from './streamHeads';
+import { sortByStreamId, streamHeadsRoot, type StreamHead } from './streamHeads';
 
 /**
  * What tampering looks like from the log, at the first position that fails:
@@ -274,7 +274,7 @@ function checkCheckpoint(
     };
   if (checkpoint.streamHeadsRoot !== undefined) {
     // O(streams) per v2 checkpoint: the price of proving every stream's end in a bundle.
-    const sorted = [...log.heads.values()].sort((a, b) => compareStreamIds(a.streamId, b.streamId));
+    const sorted = sortByStreamId(log.heads.values());
     const headsRoot = streamHeadsRoot(sorted).toString('hex');
     if (checkpoint.streamHeadsRoot !== headsRoot || checkpoint.streamHeadsSize !== sorted.length)
       return {
