@@ -70,7 +70,15 @@ export class TransactionGroup {
 
   private async runGroups(): Promise<void> {
     try {
-      while (this.waiting.length > 0) await this.runGroup();
+      while (this.waiting.length > 0) {
+        await this.runGroup();
+        // A turn of the event loop between groups: workers catching up ask for their next
+        // transaction as soon as the last one is answered (a microtask), so without it the
+        // groups would follow each other until every worker had caught up, and no request
+        // (not even /readyz) would be read meanwhile. Measured on a restart 10,560 events
+        // behind: ready after 9.1 s, when the catch-up ended.
+        if (this.waiting.length > 0) await new Promise<void>((next) => setImmediate(next));
+      }
     } finally {
       this.running = null;
     }

@@ -48,6 +48,34 @@ const ownersSeenElsewhere = () =>
     .map((row) => row.owner);
 
 describe('TransactionGroup', () => {
+  it('lets the event loop turn between groups while writers keep asking (a catch-up must not starve requests)', async () => {
+    // Workers catching up ask for their next transaction as soon as the last is answered; the
+    // groups are capped at 1 transaction here so that there are many of them.
+    const group = new TransactionGroup(db, 1);
+    let turned = false;
+    let doneWhenTurned = -1;
+    let done = 0;
+    // Asked for once the groups are running, as a request arriving meanwhile would be.
+    const probe = () =>
+      setImmediate(() => {
+        turned = true;
+        doneWhenTurned = done;
+      });
+    const writer = async (owner: string, first: number): Promise<void> => {
+      for (let i = 0; i < 50; i++) {
+        await group.run(async () => {
+          if (first === 0 && i === 0) probe();
+          insert(first + i, owner);
+        });
+        done += 1;
+      }
+    };
+    await Promise.all([writer('a', 0), writer('b', 1_000)]);
+    expect(turned).toBe(true);
+    expect(doneWhenTurned).toBeLessThan(10);
+    expect(done).toBe(100);
+  });
+
   it('commits the transactions asked for together with one COMMIT, each answered after it', async () => {
     const group = new TransactionGroup(db);
     const answers = await Promise.all(
