@@ -165,8 +165,10 @@ export function problemDetailsHandler(): ErrorRequestHandler {
     if (error instanceof HttpProblemError) {
       for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
     }
-    // pino-http logs res.err, with its stack, on the request's completion line.
-    if (problem.status >= 500) res.err = error instanceof Error ? error : new Error(String(error));
+    // The completion line logs res.err with its stack: for what went wrong, not for a problem a
+    // route answered on purpose (a read model behind: its body says all there is).
+    if (problem.status >= 500 && !(error instanceof HttpProblemError))
+      res.err = error instanceof Error ? error : new Error(String(error));
     sendProblem(req, res, problem);
   };
 }

@@ -36,7 +36,9 @@ export function requestLogging(logger: Logger): RequestHandler {
       const failure =
         error ??
         res.err ??
-        (res.statusCode >= 500 ? new Error(`failed with status code ${res.statusCode}`) : null);
+        (res.statusCode >= 500 && res.statusCode !== 503
+          ? new Error(`failed with status code ${res.statusCode}`)
+          : null);
       if (failure !== null) {
         line[level]({ res, err: failure, responseTime }, 'request errored');
         return;
@@ -51,10 +53,15 @@ export function requestLogging(logger: Logger): RequestHandler {
   };
 }
 
+/**
+ * A 503 is an answer the service chose (a store out of reach, a read model a moment behind, a
+ * shutdown): it passes by itself, and the client is told when to come back. It is a warning; an
+ * error level, which pages someone, is for what nobody meant (a 500, a broken response).
+ */
 function levelFor(req: IncomingMessage, res: ServerResponse, error?: Error): Level {
   const failed = error !== undefined || res.statusCode >= 500;
   const path = (req.url ?? '').split('?')[0] ?? '';
   if (PROBE_PATHS.has(path)) return failed ? 'warn' : 'debug';
-  if (failed) return 'error';
+  if (failed) return error === undefined && res.statusCode === 503 ? 'warn' : 'error';
   return res.statusCode >= 400 ? 'warn' : 'info';
 }

@@ -272,4 +272,22 @@ describe('errors as problem details', () => {
     expect(response.body).toMatchObject({ type: '/problems/store-closed' });
     expect(response.headers['retry-after']).toBe('5');
   });
+
+  it('logs a 503 the service chose as a warning with its cause, and a 500 as an error', async () => {
+    const service = app();
+    await store.close();
+    await request(service)
+      .post('/streams/agreement-1')
+      .set('X-Request-Id', 'r-503')
+      .send({ events: [newEvent()], expectedVersion: 'no-stream' })
+      .expect(503);
+    await request(service).get('/fail').set('X-Request-Id', 'r-500b').expect(500);
+    expect(linesWith('r-503')).toEqual([
+      expect.objectContaining({
+        level: 40,
+        err: expect.objectContaining({ type: expect.any(String) }),
+      }),
+    ]);
+    expect(linesWith('r-500b')).toEqual([expect.objectContaining({ level: 50 })]);
+  });
 });
