@@ -107,6 +107,12 @@ export interface Subscription {
   readonly finished: Promise<void>;
 }
 
+export interface ReadAllOfTypesOptions {
+  readonly after: number;
+  readonly upTo: number;
+  readonly types: readonly string[];
+}
+
 export interface EventStore {
   append(
     streamId: string,
@@ -115,6 +121,14 @@ export interface EventStore {
   ): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Only where positions are dense and the store can match types itself (SQLite): the events of
+   * `types` after `after` and up to `upTo`, in order, the others passed over without being read
+   * into JavaScript; every position up to `upTo` has been passed once it answers. A rebuild of a
+   * read model that declares its `eventTypes` uses it (src/workers/rebuild.ts); other stores
+   * leave it out and are read with readAll.
+   */
+  readAllOfTypes?(options: ReadAllOfTypesOptions): Promise<RecordedEvent[]>;
   /** The global position of the last committed event (0 for an empty log). */
   headPosition(): Promise<number>;
   subscribe(options: SubscribeOptions): Subscription;

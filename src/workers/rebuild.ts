@@ -166,11 +166,13 @@ export async function rebuildProjection(input: {
   const clock = options.clock ?? (() => new Date());
   const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE;
   const readSize = Math.min(batchSize, READ_SIZE);
-  const typedReader = projection.eventTypes === undefined ? null : typedReaderOf(store);
-  const types =
-    typedReader === null || projection.eventTypes === undefined
-      ? undefined
-      : { store: typedReader, names: projection.eventTypes };
+  // A read model that declares its types, on a store that can pass over the others itself.
+  const { eventTypes } = projection;
+  const readOfTypes = store.readAllOfTypes?.bind(store);
+  const readTypes =
+    eventTypes !== undefined && readOfTypes !== undefined
+      ? (after: number, upTo: number) => readOfTypes({ after, upTo, types: eventTypes })
+      : undefined;
   const signal = options.signal;
   const started = clock();
   let position = 0;
@@ -230,7 +232,7 @@ export async function rebuildProjection(input: {
    * after it yet. `to` is the position read up to, `passed` how many events that passed over.
    */
   async function readChunk(after: number, max: number): Promise<LogChunk | null> {
-    if (types === undefined) {
+    if (readTypes === undefined) {
       const events = await store.readAll({ after, maxCount: max });
       if (events.length === 0) return null;
       const to = events[events.length - 1]!.globalPosition;
@@ -239,7 +241,7 @@ export async function rebuildProjection(input: {
     const known = await store.headPosition();
     if (known <= after) return null;
     const to = Math.min(known, after + max);
-    const events = await types.store.readAllOfTypes({ after, upTo: to, types: types.names });
+    const events = await readTypes(after, to);
     return { events, to, passed: to - after, more: to < known };
   }
 
@@ -292,25 +294,6 @@ interface LogChunk {
   readonly passed: number;
   /** The read stopped at its limit: the log may go on. */
   readonly more: boolean;
-}
-
-/**
- * A store that passes over the events of other types itself, its positions dense (SQLite): a
- * rebuild of a read model that declares its `eventTypes` reads only those.
- */
-interface TypedLogReader {
-  readAllOfTypes(options: {
-    readonly after: number;
-    readonly upTo: number;
-    readonly types: readonly string[];
-  }): Promise<RecordedEvent[]>;
-}
-
-function typedReaderOf(store: EventStore): TypedLogReader | null {
-  const { readAllOfTypes } = store as Partial<TypedLogReader>;
-  return typeof readAllOfTypes === 'function'
-    ? { readAllOfTypes: readAllOfTypes.bind(store) }
-    : null;
 }
 
 /**

@@ -17,6 +17,7 @@ import type {
   AppendResult,
   EventStore,
   NewEvent,
+  ReadAllOfTypesOptions,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -224,17 +225,8 @@ export class SqliteEventStore implements EventStore, BulkImporter {
     }
   }
 
-  /**
-   * The events of the given types after `after` and up to `upTo`, in order. For a rebuild of a
-   * read model that reads only those types (src/workers/rebuild.ts): SQLite passes over the
-   * others without turning them into JavaScript values. Positions here are dense, so every
-   * position up to `upTo` has been passed over once this answers.
-   */
-  async readAllOfTypes(options: {
-    readonly after: number;
-    readonly upTo: number;
-    readonly types: readonly string[];
-  }): Promise<RecordedEvent[]> {
+  /** SQLite passes over the events of other types without turning them into JavaScript values. */
+  async readAllOfTypes(options: ReadAllOfTypesOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
     try {
       return this.statements.readAllOfTypes
