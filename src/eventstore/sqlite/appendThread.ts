@@ -1,6 +1,4 @@
 import type Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AppendRequest, EventRow } from '../appendPlanner';
 import {
@@ -11,22 +9,14 @@ import {
 } from '../errors';
 import type { AppendResult, ExpectedVersion } from '../eventStore';
 import { SqliteAppendWriter, type CommittedBatch } from './sqliteAppendWriter';
+import { compiledThread, type ThreadCode } from './threadCode';
 
-/** Where the append thread runs from: the compiled worker beside this file, by default. */
-export interface AppendThreadOptions {
-  readonly file: string;
-  /** For a worker written in TypeScript (tests): `['--require', 'tsx/cjs']`. */
-  readonly execArgv?: readonly string[];
-}
-
-// Absent when running from the TypeScript sources (unit and integration tests): appends then
-// commit on the calling thread.
-const COMPILED_WORKER = join(__dirname, 'appendWorker.js');
-
-/** The compiled append thread when there is one (the built service), else none. */
-export function defaultAppendThread(): AppendThreadOptions | null {
-  return existsSync(COMPILED_WORKER) ? { file: COMPILED_WORKER } : null;
-}
+/**
+ * The compiled append thread when there is one (the built service), else none: appends then
+ * commit on the calling thread.
+ */
+export const defaultAppendThread = (): ThreadCode | null =>
+  compiledThread(__dirname, 'appendWorker.js');
 
 /** Commits grouped appends: one batch at a time (the group committer never sends two). */
 export interface AppendCommitter {
@@ -137,10 +127,7 @@ export function fromWireError(wire: WireError): Error {
  * requests meanwhile. The thread starts with the first append (a CLI that only reads or imports
  * never starts it) and starts again after a failure.
  */
-export function threadAppendCommitter(
-  thread: AppendThreadOptions,
-  data: AppendThreadData,
-): AppendCommitter {
+export function threadAppendCommitter(thread: ThreadCode, data: AppendThreadData): AppendCommitter {
   let worker: Worker | null = null;
   let waiting: {
     readonly resolve: (batch: CommittedBatch) => void;

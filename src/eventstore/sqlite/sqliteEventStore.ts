@@ -36,9 +36,9 @@ import {
   inlineAppendCommitter,
   threadAppendCommitter,
   type AppendCommitter,
-  type AppendThreadOptions,
 } from './appendThread';
 import { sqliteMigrations } from './migrations';
+import type { ThreadCode } from './threadCode';
 import { openSqliteDatabase, sqliteStartupError, sqliteUnavailableOr } from './sqliteDatabase';
 
 export interface SqliteEventStoreOptions {
@@ -54,7 +54,7 @@ export interface SqliteEventStoreOptions {
    * Where appends commit: a thread of their own (the compiled one beside this file by default,
    * when there is one), or null for the calling thread.
    */
-  readonly appendThread?: AppendThreadOptions | null;
+  readonly appendThread?: ThreadCode | null;
 }
 
 /** How soon, and at most how late, a write to the log by another writer is looked at again. */

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { compiledThread, type ThreadCode } from '../../eventstore/sqlite/threadCode';
 
 /** What the checkpoint thread is told: the file, and how often to look at its log. */
 export interface WalCheckpointData {
@@ -10,19 +9,10 @@ export interface WalCheckpointData {
   readonly busyTimeoutMs?: number;
 }
 
-/** Where the thread's code is; for a worker written in TypeScript (tests), how to load it. */
-export interface CheckpointThreadCode {
-  readonly file: string;
-  readonly execArgv?: readonly string[];
-}
-
 export interface WalCheckpointer {
   close(): Promise<void>;
 }
 
-// Absent when running from the TypeScript sources (tests): SQLite then checkpoints as it does
-// by default, in the connection that commits.
-const COMPILED_WORKER = join(__dirname, 'walCheckpointWorker.js');
 const DEFAULT_EVERY_MS = 100;
 /** SQLite's own default: a checkpoint once the log holds this many pages. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
@@ -39,9 +29,9 @@ const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 export function startWalCheckpointer(
   writer: Database.Database,
   data: Omit<WalCheckpointData, 'everyMs'> & { readonly everyMs?: number },
-  thread: CheckpointThreadCode | null = existsSync(COMPILED_WORKER)
-    ? { file: COMPILED_WORKER }
-    : null,
+  // None when running from the TypeScript sources (tests): SQLite then checkpoints as it does
+  // by default, in the connection that commits.
+  thread: ThreadCode | null = compiledThread(__dirname, 'walCheckpointWorker.js'),
 ): WalCheckpointer | null {
   if (thread === null) return null;
   const worker = new Worker(thread.file, {

@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AppendThreadOptions } from '../../../src/eventstore/sqlite/appendThread';
+import type { ThreadCode } from '../../../src/eventstore/sqlite/threadCode';
 import { SqliteEventStore } from '../../../src/eventstore/sqlite/sqliteEventStore';
 import { eventStoreContract } from '../../support/eventStoreContract';
 import { testLogger } from '../../support/testLogger';
 
 // The built service commits appends on a thread of their own; from the sources they commit on
 // the calling thread unless told where the thread's code is. Both must keep the contract.
-const APPEND_THREAD: AppendThreadOptions = {
+const APPEND_THREAD: ThreadCode = {
   file: join(__dirname, '../../../src/eventstore/sqlite/appendWorker.ts'),
   execArgv: ['--require', 'tsx/cjs'],
 };

@@ -3,12 +3,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  startWalCheckpointer,
-  type CheckpointThreadCode,
-} from '../../../src/readstore/sqlite/walCheckpointThread';
+import type { ThreadCode } from '../../../src/eventstore/sqlite/threadCode';
+import { startWalCheckpointer } from '../../../src/readstore/sqlite/walCheckpointThread';
 
-const THREAD: CheckpointThreadCode = {
+const THREAD: ThreadCode = {
   file: join(__dirname, '../../../src/readstore/sqlite/walCheckpointWorker.ts'),
   execArgv: ['--require', 'tsx/cjs'],
 };
@@ -62,7 +60,7 @@ describe('the checkpoint thread of a SQLite file', () => {
   });
 
   it('gives the checkpoints back to the writer when the thread ends', async () => {
-    const broken: CheckpointThreadCode = { ...THREAD, file: join(directory, 'missing.js') };
+    const broken: ThreadCode = { ...THREAD, file: join(directory, 'missing.js') };
     startWalCheckpointer(writer, { path }, broken);
     await until(
       () => writer.pragma('wal_autocheckpoint', { simple: true }) === 1000,
