@@ -33,13 +33,30 @@ CREATE INDEX royalty_lines_by_agreement ON royalty_statement_lines (agreement_id
 CREATE INDEX royalty_lines_by_product ON royalty_statement_lines (product_id, country, period_from);
 `;
 
-const LINE_COLUMNS = `event_id, agreement_id, clause_id, product_id, country, period_from,
-  period_to, currency, royalty_minor, previously_accrued_minor, amount_minor, due_on,
-  caused_by_event_id, computation, reversed, position, reversed_position`;
+const LINE_COLUMNS = [
+  'event_id',
+  'agreement_id',
+  'clause_id',
+  'product_id',
+  'country',
+  'period_from',
+  'period_to',
+  'currency',
+  'royalty_minor',
+  'previously_accrued_minor',
+  'amount_minor',
+  'due_on',
+  'caused_by_event_id',
+  'computation',
+  'reversed',
+  'position',
+  'reversed_position',
+] as const;
+const LINE_COLUMN_LIST = LINE_COLUMNS.join(', ');
 const CURRENT_VERSION = currentSchemaVersion('RoyaltyAccrued');
-// Where `reversed` and `reversed_position` are in a row of LINE_COLUMNS.
-const REVERSED = 14;
-const REVERSED_POSITION = 16;
+// Where a reversal in the same batch marks a row of LINE_COLUMNS.
+const REVERSED = LINE_COLUMNS.indexOf('reversed');
+const REVERSED_POSITION = LINE_COLUMNS.indexOf('reversed_position');
 
 /**
  * Royalty statements: one row per accrual of a statement line (clause x product x country x
@@ -118,6 +135,6 @@ export const royaltyStatementsProjection: Projection = {
           );
       }
     }
-    await insertRows(tx, 'royalty_statement_lines', LINE_COLUMNS, [...accrued.values()]);
+    await insertRows(tx, 'royalty_statement_lines', LINE_COLUMN_LIST, [...accrued.values()]);
   },
 };
