@@ -249,7 +249,27 @@ function propertySuite(
           }
         },
       ),
-      { numRuns: runs },
+      {
+        numRuns: runs,
+        examples: [
+          // A credit received on day 1, used by a payment recorded later with a value date of
+          // day 0: once applied on day 0, before the money existed (found by seed 1903981119).
+          [
+            [
+              { kind: 'sign', deal: 0, signedAfter: 0, upfrontCents: 100_000 },
+              { kind: 'payment', deal: 0, pick: null, share: 1, day: 1 },
+              { kind: 'fact', fact: 'INDSubmitted', day: 0 },
+              { kind: 'payment', deal: 0, pick: null, share: 1, day: 0 },
+            ],
+            [1],
+            [1],
+            [
+              { fraction: 1, day: 0, around: null, recorded: false },
+              { fraction: 1, day: 1, around: null, recorded: true },
+            ],
+          ],
+        ],
+      },
     );
     // The histories had obligations as of their days, and dated corrections.
     expect(looked).toBeGreaterThan(0);

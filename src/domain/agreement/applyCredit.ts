@@ -52,16 +52,24 @@ interface HeldCredit {
   readonly source: CreditSource;
   readonly available: Money;
   readonly payeePartyId: string | undefined;
+  /** The first day it was held: a payment's value date, the day a credit note arose. */
+  readonly heldFrom: BusinessDate;
 }
 
-/** Payments' credit in the order received, then credit notes oldest due first. */
-function heldCredits(state: AgreementState): HeldCredit[] {
+/**
+ * The credits held on `day`: payments' credit in the order received, then credit notes oldest due
+ * first. A credit is never applied on a day before it was held (a payment recorded late with an
+ * earlier value date cannot use the credit of a later one), so every application counts, in
+ * valid time, only from a day its money existed.
+ */
+function heldCredits(state: AgreementState, day: BusinessDate): HeldCredit[] {
   const payments = [...state.payments.entries()]
     .filter(([, p]) => p.unapplied.amountMinor > 0n)
     .map(([paymentEventId, p]): HeldCredit => ({
       source: { kind: 'payment', paymentEventId },
       available: p.unapplied,
       payeePartyId: p.payeePartyId,
+      heldFrom: p.receivedOn,
     }));
   const notes = [...state.obligations.values()]
     .filter((o) => !o.reversed && balanceOf(o).amountMinor < 0n)
@@ -70,8 +78,9 @@ function heldCredits(state: AgreementState): HeldCredit[] {
       source: { kind: 'credit-note', obligationId: o.obligationId },
       available: negate(balanceOf(o)),
       payeePartyId: payeeOf(state, o)?.partyId,
+      heldFrom: o.arisesOn,
     }));
-  return [...payments, ...notes];
+  return [...payments, ...notes].filter((credit) => compareDates(credit.heldFrom, day) <= 0);
 }
 
 /** Obligations a payment or credit may settle: live, with something still owed. */
@@ -92,8 +101,8 @@ export function openObligations(
 }
 
 /**
- * The PaymentApplied of each held credit that an open obligation of the same payee and currency
- * can take. Each is decided on the state the ones before it made, so none is applied twice.
+ * The PaymentApplied of each credit held on `appliedOn` that an open obligation of the same payee
+ * and currency can take. Each is decided on the state the ones before it made, so none is applied twice.
  */
 export function creditApplications(
   state: AgreementState,
@@ -106,7 +115,7 @@ export function creditApplications(
 ): AgreementEvent[] {
   const events: AgreementEvent[] = [];
   let current = state;
-  for (const credit of heldCredits(state)) {
+  for (const credit of heldCredits(state, options.appliedOn)) {
     const open = openObligations(current, credit.payeePartyId, credit.available.currency);
     const openIds = new Set(open.map((o) => o.obligationId));
     const allocation = applyPayment(

@@ -14,7 +14,7 @@ import { currentTerms } from './termsAt';
  * A payment is a fact about money (PaymentReceived), then its application: to the obligations the
  * remittance names, in that order, then to the others oldest due first; each gets at most its
  * open balance and what is left stays the payer's credit. Allocations + credit = the payment.
- * Credits the payer already holds are applied first, by the same rules, on the value date.
+ * Credits the payer held by the value date are applied first, by the same rules, on that date.
  */
 export function recordPayment(
   command: CommandOf<'RecordPayment'>,

@@ -18,7 +18,8 @@ export const paymentApplied = defineEvent({
     'Money is conserved by construction: the allocations plus the remainder equal what was ' +
     'available. Applying a credit later is another PaymentApplied: of the same payment (the ' +
     'credit left from it), or of a negative obligation (a credit note, e.g. a downward ' +
-    'restatement), dated the day it was applied.',
+    'restatement), dated the day it was applied: never before the credit was held (the ' +
+    "payment's value date, the day the credit note arose).",
   schema: z
     .strictObject({
       agreementId: agreementIdField,

@@ -166,6 +166,44 @@ describe('credits', () => {
       });
   });
 
+  it('applies no credit on a day before it was held: a payment before its value date, a credit note before it arose', () => {
+    // $200,000 of credit held from 2004-10-20; the Q1 2016 royalty open.
+    const history = recorded(
+      signed(),
+      pay('1200000.00', '2004-10-20'),
+      reportUsSales(2016, 1, '100000000.00'),
+    );
+    const paymentId = ofType(history, 'PaymentReceived')[0]!.eventId;
+    given(...history)
+      .when(applyCredit('2004-10-19'))
+      .then((events) => expect(events).toEqual([]));
+    given(...history)
+      .when(applyCredit('2004-10-20'))
+      .then((events) =>
+        expect(ofType(events, 'PaymentApplied').map((e) => e.data.paymentEventId)).toEqual([
+          paymentId,
+        ]),
+      );
+    // A payment recorded late with an earlier value date is applied alone; the credit waits.
+    given(...history)
+      .when(pay('100.00', '2004-10-19'))
+      .then((events) => {
+        const applied = ofType(events, 'PaymentApplied');
+        expect(applied.map((e) => e.data.paymentEventId)).toEqual([
+          ofType(events, 'PaymentReceived')[0]!.eventId,
+        ]);
+        const after = fold([...history, ...events]);
+        expect(after.payments.get(paymentId)?.unapplied.amountMinor).toBe(20000000n);
+      });
+    // The Q1 2016 restatement's credit note arose on 2016-01-01.
+    given(...restatedQ1())
+      .when(pay('2700000.00', '2015-12-31'))
+      .then((events) => {
+        const applied = ofType(events, 'PaymentApplied');
+        expect(applied.map((e) => e.data.creditObligationId)).toEqual([undefined]);
+      });
+  });
+
   it('records nothing when no credit is left to apply', () => {
     const history = recorded(restatedQ1(), applyCredit('2016-06-01'));
     expect(ofType(history, 'PaymentApplied').at(-1)?.data.allocations).toHaveLength(1);
