@@ -22,6 +22,10 @@ export function businessDate(text: string, pointer?: string): BusinessDate {
   return text as BusinessDate;
 }
 
+/** Whether `text` is a business date: YYYY-MM-DD, a day of the calendar. */
+export const isBusinessDate = (text: string): text is BusinessDate =>
+  FORMAT.test(text) && isCalendarDay(text);
+
 /**
  * Whether a `YYYY-MM-DD` names a day of the proleptic Gregorian calendar, as
  * Temporal.PlainDate.from(text, { overflow: 'reject' }) decides, without building one: the
@@ -40,16 +44,64 @@ function isCalendarDay(text: string): boolean {
 const plain = (date: BusinessDate): Temporal.PlainDate => Temporal.PlainDate.from(date);
 const fromPlain = (date: Temporal.PlainDate): BusinessDate => date.toString() as BusinessDate;
 
+/*
+ * Days, comparisons, years, months and weekdays of YYYY-MM-DD are computed on the text and on a
+ * day number (days since 1970-01-01, proleptic Gregorian: the civil-from-days algorithm of H.
+ * Hinnant's "chrono-compatible low-level date algorithms"), not by building a Temporal.PlainDate:
+ * the polyfill cost more than the rest of a replayed event. Temporal stays the reference
+ * (tests/domain/dateArithmetic.test.ts) and answers for what is not YYYY-MM-DD (a year past
+ * 9999 that an addition reached), so every result is the one Temporal gives.
+ */
+const isPlainText = (date: string): boolean => date.length === 10 && date.charCodeAt(0) !== 43;
+
+/** Whole-number division rounded towards minus infinity: day numbers are counts, not money. */
+const quotient = (a: number, b: number): number => (a - (((a % b) + b) % b)) / b;
+
+/** Days since 1970-01-01 of a YYYY-MM-DD. */
+function dayNumberOf(date: string): number {
+  const month = Number(date.slice(5, 7));
+  const day = Number(date.slice(8, 10));
+  const year = Number(date.slice(0, 4)) - (month <= 2 ? 1 : 0);
+  const era = quotient(year, 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = quotient(153 * (month > 2 ? month - 3 : month + 9) + 2, 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + quotient(yearOfEra, 4) - quotient(yearOfEra, 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+/** The YYYY-MM-DD of a day number, or undefined outside the years 0000 to 9999. */
+function dateOfDayNumber(dayNumber: number): BusinessDate | undefined {
+  const shifted = dayNumber + 719468;
+  const era = quotient(shifted, 146097);
+  const dayOfEra = shifted - era * 146097;
+  const yearOfEra = quotient(
+    dayOfEra - quotient(dayOfEra, 1460) + quotient(dayOfEra, 36524) - quotient(dayOfEra, 146096),
+    365,
+  );
+  const dayOfYear =
+    dayOfEra - (365 * yearOfEra + quotient(yearOfEra, 4) - quotient(yearOfEra, 100));
+  const shiftedMonth = quotient(5 * dayOfYear + 2, 153);
+  const day = dayOfYear - quotient(153 * shiftedMonth + 2, 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 0 || year > 9999) return undefined;
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}` as BusinessDate;
+}
+
 export function addDays(date: BusinessDate, days: number): BusinessDate {
-  return fromPlain(plain(date).add({ days }));
+  const added = isPlainText(date) ? dateOfDayNumber(dayNumberOf(date) + days) : undefined;
+  return added ?? fromPlain(plain(date).add({ days }));
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: BusinessDate, to: BusinessDate): number {
+  if (isPlainText(from) && isPlainText(to)) return dayNumberOf(to) - dayNumberOf(from);
   return plain(from).until(plain(to), { largestUnit: 'days' }).days;
 }
 
+/** YYYY-MM-DD texts sort as their days do. */
 export function compareDates(a: BusinessDate, b: BusinessDate): number {
+  if (isPlainText(a) && isPlainText(b)) return a < b ? -1 : a > b ? 1 : 0;
   return Temporal.PlainDate.compare(plain(a), plain(b));
 }
 
@@ -61,26 +113,28 @@ export const laterOf = (a: BusinessDate, b: BusinessDate): BusinessDate =>
   compareDates(a, b) >= 0 ? a : b;
 
 export function yearOf(date: BusinessDate): number {
-  return plain(date).year;
+  return isPlainText(date) ? Number(date.slice(0, 4)) : plain(date).year;
 }
+
+/** Monday (1) to Sunday (7); 1970-01-01 was a Thursday. */
+const dayOfWeekOf = (date: BusinessDate): number =>
+  isPlainText(date) ? ((((dayNumberOf(date) + 3) % 7) + 7) % 7) + 1 : plain(date).dayOfWeek;
 
 /** Monday to Friday. Public holidays vary by country and contract: not modelled (yet). */
 export function isWeekday(date: BusinessDate): boolean {
-  return plain(date).dayOfWeek <= 5;
+  return dayOfWeekOf(date) <= 5;
 }
 
 /** The date itself when it is a weekday, else the following Monday. */
 export function rollForwardToWeekday(date: BusinessDate): BusinessDate {
-  let day = plain(date);
-  while (day.dayOfWeek > 5) day = day.add({ days: 1 });
-  return fromPlain(day);
+  const dayOfWeek = dayOfWeekOf(date);
+  return dayOfWeek <= 5 ? date : addDays(date, 8 - dayOfWeek);
 }
 
 /** The date itself when it is a weekday, else the Friday before. */
 export function rollBackToWeekday(date: BusinessDate): BusinessDate {
-  let day = plain(date);
-  while (day.dayOfWeek > 5) day = day.subtract({ days: 1 });
-  return fromPlain(day);
+  const dayOfWeek = dayOfWeekOf(date);
+  return dayOfWeek <= 5 ? date : addDays(date, 5 - dayOfWeek);
 }
 
 export function endOfMonth(year: number, month: number): BusinessDate {
@@ -101,7 +155,7 @@ export function dateOf(year: number, month: number, day: number, pointer?: strin
 }
 
 export function monthOf(date: BusinessDate): number {
-  return plain(date).month;
+  return isPlainText(date) ? Number(date.slice(5, 7)) : plain(date).month;
 }
 
 /** The last day of the calendar quarter the date falls in: 2008-02-01 → 2008-03-31. */

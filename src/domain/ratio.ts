@@ -50,15 +50,17 @@ export const min = (a: Ratio, b: Ratio): Ratio => (compare(a, b) <= 0 ? a : b);
 export const max = (a: Ratio, b: Ratio): Ratio => (compare(a, b) >= 0 ? a : b);
 export const isZero = (a: Ratio): boolean => a.numerator === 0n;
 
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
 /**
- * Parses a plain decimal string (`"0.035"`, `"-12.50"`, `"7"`): no exponent, no grouping, no sign
- * other than a leading minus, at most `maxDecimals` digits after the point.
+ * Checks a plain decimal string (`"0.035"`, `"-12.50"`, `"7"`): no exponent, no grouping, no sign
+ * other than a leading minus, at most `maxDecimals` digits after the point. Returns its parts.
  */
-export function parseDecimal(
+export function requireDecimalText(
   text: string,
   options: { maxDecimals?: number; pointer?: string } = {},
-): Ratio {
-  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
+): { readonly negative: boolean; readonly whole: string; readonly fraction: string } {
+  const match = DECIMAL.exec(text);
   if (match === null) {
     throw new DomainError(
       'invalid-decimal',
@@ -66,7 +68,7 @@ export function parseDecimal(
       options.pointer,
     );
   }
-  const [, sign, whole, fraction = ''] = match;
+  const [, sign, whole = '', fraction = ''] = match;
   if (options.maxDecimals !== undefined && fraction.length > options.maxDecimals) {
     throw new DomainError(
       'too-many-decimals',
@@ -74,8 +76,17 @@ export function parseDecimal(
       options.pointer,
     );
   }
+  return { negative: sign === '-', whole, fraction };
+}
+
+/** Parses a plain decimal string, as `requireDecimalText` checks it, into an exact ratio. */
+export function parseDecimal(
+  text: string,
+  options: { maxDecimals?: number; pointer?: string } = {},
+): Ratio {
+  const { negative, whole, fraction } = requireDecimalText(text, options);
   const unscaled = BigInt(`${whole}${fraction}`);
-  return ratio(sign === '-' ? -unscaled : unscaled, 10n ** BigInt(fraction.length));
+  return ratio(negative ? -unscaled : unscaled, 10n ** BigInt(fraction.length));
 }
 
 /** Writes a ratio whose value has at most `decimals` decimal places exactly; throws otherwise. */

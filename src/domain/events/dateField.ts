@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { businessDate, isOnOrBefore, type BusinessDate } from '../dates';
+import { businessDate, isBusinessDate, isOnOrBefore, type BusinessDate } from '../dates';
 import { refineWith } from './refineWith';
 
 /** A calendar date `YYYY-MM-DD` that exists (2024-02-29 does, 2023-02-29 does not). */
@@ -21,7 +21,7 @@ export const periodField = z
 
 /** True when `text` is a real calendar date (for cross-field rules over already-checked fields). */
 export function isDate(text: string): text is BusinessDate {
-  return dateField.safeParse(text).success;
+  return typeof text === 'string' && isBusinessDate(text);
 }
 
 /** Adds an issue at `path` unless `earlier` is on or before `later` (skipped if either is invalid). */

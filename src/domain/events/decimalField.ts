@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../domainError';
-import { compare, negate, parseDecimal, ratio, ZERO } from '../ratio';
+import { compare, negate, parseDecimal, ratio, requireDecimalText, ZERO } from '../ratio';
 import { refineWith } from './refineWith';
 
 const HUNDRED = ratio(100n);
@@ -60,7 +60,7 @@ export const exactAmountField = z
     refineWith((text: string) => {
       const fraction = FRACTION.exec(text);
       if (fraction === null) {
-        parseDecimal(text);
+        requireDecimalText(text);
         return;
       }
       const numerator = BigInt(fraction[1] ?? '0');
