@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { AgreementEvent } from '../domain/agreement/agreementEvent';
-import { parseEventData } from '../domain/events/parseEventData';
+import { readStoredEventData } from '../domain/events/parseEventData';
 import { currentSchemaVersion } from '../domain/events/catalogue';
 import type { EventMetadataInput, NewEvent, RecordedEvent } from '../eventstore/eventStore';
 
-/** A stored event as the domain reads it: upcast to the current schema and validated. */
+/**
+ * A stored event as the domain reads it: upcast to the current schema, taken as stored when it
+ * is at it (validated once, when it was written: `readStoredEventData`).
+ */
 export function domainEventOf(recorded: RecordedEvent): AgreementEvent {
   return {
     eventId: recorded.eventId,
-    ...parseEventData(recorded.type, recorded.schemaVersion, recorded.data),
+    ...readStoredEventData(recorded.type, recorded.schemaVersion, recorded.data),
   };
 }
 
