@@ -3,6 +3,7 @@ import { CHAIN_START, chainHash, eventLeafHash } from '../src/audit/eventLeaf';
 import { hashChildren } from '../src/audit/merkleTree';
 import type { RecordedEvent } from '../src/eventstore/eventStore';
 import type { SqlExecutor, SqlParameter } from '../src/readstore/readStore';
+import { insertRows } from './insertRows';
 import type { Projection } from './projection';
 
 // Leaves are numbered from 0 in log order (on the SQL stores leaf_index = global_position - 1;
@@ -86,15 +87,13 @@ DROP TABLE audit_leaves;
 ALTER TABLE audit_leaves_v3 RENAME TO audit_leaves;
 CREATE INDEX audit_leaves_by_event ON audit_leaves ((leaf_index / ${EVENT_LOOKUP_BUCKET}), event_id)`;
 
-const INSERT_LEAF = `INSERT INTO audit_leaves
-  (leaf_index, global_position, event_id, leaf_hash, chain_hash, stream_id, stream_version,
-   previous_leaf_index)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+const LEAF_COLUMNS =
+  'leaf_index, global_position, event_id, leaf_hash, chain_hash, stream_id, stream_version, ' +
+  'previous_leaf_index';
 const UPSERT_HEAD = `INSERT INTO audit_stream_heads (stream_id, stream_version, global_position, leaf_index)
   VALUES (?, ?, ?, ?)
   ON CONFLICT (stream_id) DO UPDATE SET stream_version = excluded.stream_version,
     global_position = excluded.global_position, leaf_index = excluded.leaf_index`;
-const INSERT_NODE = 'INSERT INTO audit_tree_nodes (level, node_index, hash) VALUES (?, ?, ?)';
 /**
  * Stream ids per look-up of their heads, well under either engine's limit of parameters. A list
  * is padded to the next of these lengths, so that the statement cache holds three statements,
@@ -114,7 +113,8 @@ export const HASH_CHAIN = 'hash-chain';
  *
  * A batch reads what it continues from once (the last leaf, the O(log n) perfect subtrees left of
  * it, the heads of the batch's streams), keeps the tree's right edge in memory while it hashes,
- * and writes each stream's head once, as the batch leaves it.
+ * inserts its leaves and nodes many to a statement, and writes each stream's head once, as the
+ * batch leaves it.
  */
 export const hashChainProjection: Projection = {
   name: HASH_CHAIN,
@@ -144,10 +144,12 @@ export const hashChainProjection: Projection = {
     const edge = await rightEdge(tx, index);
     const previousLeaf = await streamHeads(tx, events);
     const lastOfStream = new Map<string, { event: RecordedEvent; leafIndex: number }>();
+    const leaves: SqlParameter[][] = [];
+    const nodes: SqlParameter[][] = [];
     for (const event of events) {
       const leaf = eventLeafHash(event);
       chain = chainHash(chain, leaf);
-      await tx.execute(INSERT_LEAF, [
+      leaves.push([
         index,
         event.globalPosition,
         event.eventId,
@@ -166,15 +168,13 @@ export const hashChainProjection: Projection = {
         edge.pop();
         hash = hashChildren(top.hash, hash);
         level += 1;
-        await tx.execute(INSERT_NODE, [
-          level,
-          Math.floor(index / 2 ** level),
-          hash.toString('hex'),
-        ]);
+        nodes.push([level, Math.floor(index / 2 ** level), hash.toString('hex')]);
       }
       edge.push({ level, hash });
       index += 1;
     }
+    await insertRows(tx, 'audit_leaves', LEAF_COLUMNS, leaves);
+    await insertRows(tx, 'audit_tree_nodes', 'level, node_index, hash', nodes);
     // Each stream's head once, as the batch leaves it.
     for (const [streamId, { event, leafIndex }] of lastOfStream)
       await tx.execute(UPSERT_HEAD, [
