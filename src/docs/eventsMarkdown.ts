@@ -25,8 +25,12 @@ const HEADER = `# The event catalogue
 examples there, not this file. -->
 
 Every fact this service records, and every obligation it derives, is one of the events below.
-Their \`data\` is validated by the zod schemas of \`src/domain/events/\` whenever it is written or
-read (\`parseEventData\`), and every example on this page is parsed by the tests.`;
+Their \`data\` is validated by the zod schemas of \`src/domain/events/\` whenever it is written
+(\`parseEventData\`: by the deciders, and at the webhook and import edges), and every example on
+this page is parsed by the tests. Reading the log back checks each event's type and version and
+upcasts an older version (checking it against that version's schema first); data already at the
+current version is taken as it was validated when written (\`readStoredEventData\`), and the hash
+chain, not a second parse, shows it unchanged since.`;
 
 function contents(): string {
   const lines = EVENT_GROUPS.map(
