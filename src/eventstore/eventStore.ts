@@ -122,11 +122,11 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /**
-   * Only where positions are dense and the store can match types itself (SQLite): the events of
-   * `types` after `after` and up to `upTo`, in order, the others passed over without being read
-   * into JavaScript; every position up to `upTo` has been passed once it answers. A rebuild of a
-   * read model that declares its `eventTypes` uses it (src/workers/rebuild.ts); other stores
-   * leave it out and are read with readAll.
+   * Only where positions are dense and the store can match types itself (SQLite, PostgreSQL):
+   * the events of `types` after `after` and up to `upTo`, in order, the others passed over without
+   * being read into JavaScript; every position up to `upTo` has been passed once it answers. A
+   * rebuild of a read model that declares its `eventTypes` uses it (src/workers/rebuild.ts);
+   * other stores (KurrentDB) leave it out and are read with readAll.
    */
   readAllOfTypes?(options: ReadAllOfTypesOptions): Promise<RecordedEvent[]>;
   /** The global position of the last committed event (0 for an empty log). */
