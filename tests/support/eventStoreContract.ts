@@ -589,6 +589,70 @@ export function eventStoreContract(
       });
     });
 
+    describe('reading by event type', () => {
+      const TYPES = ['PaymentReceived', 'RoyaltyAccrued', 'MilestoneTriggered'];
+
+      /** Twelve events, three types in turn, across two streams: the first at `before` + 1. */
+      async function appendMixed(): Promise<number> {
+        const before = await store.headPosition();
+        const streams = [streamName(), streamName()];
+        for (let i = 0; i < 12; i++)
+          await store.append(streams[i % 2]!, [newEvent({ n: i }, { type: TYPES[i % 3]! })], {
+            expectedVersion: 'any',
+          });
+        return before;
+      }
+
+      it('reads only the events of the types asked for, after a position and up to another, as readAll gives them', async () => {
+        const readAllOfTypes = store.readAllOfTypes?.bind(store);
+        if (readAllOfTypes === undefined) {
+          // Optional in the port: a rebuild reads such a store whole, with readAll.
+          process.stderr.write(`${name} has no readAllOfTypes: its reading by type is skipped\n`);
+          return;
+        }
+        const before = await appendMixed();
+        const log = await logSince(before);
+        const head = before + 12;
+        expect(log.map((event) => event.globalPosition)).toEqual(
+          Array.from({ length: 12 }, (_, i) => before + 1 + i),
+        );
+        const expected = (after: number, upTo: number, types: readonly string[]) =>
+          log.filter(
+            (event) =>
+              event.globalPosition > after &&
+              event.globalPosition <= upTo &&
+              types.includes(event.type),
+          );
+
+        // `after` is excluded and `upTo` included: both fall on a RoyaltyAccrued here.
+        const bounded = await readAllOfTypes({
+          after: before + 2,
+          upTo: before + 8,
+          types: ['RoyaltyAccrued'],
+        });
+        expect(bounded.map((event) => event.globalPosition)).toEqual([before + 5, before + 8]);
+        expect(bounded).toEqual(expected(before + 2, before + 8, ['RoyaltyAccrued']));
+
+        const cases: [after: number, upTo: number, types: string[]][] = [
+          [before, head, ['PaymentReceived']],
+          [before, head, ['MilestoneTriggered', 'PaymentReceived']],
+          [before + 1, head - 1, TYPES],
+          [before + 9, head + 100, TYPES],
+          [before + 4, before + 4, TYPES],
+          [before, head, []],
+          [before, head, ['NoSuchType']],
+        ];
+        for (const [after, upTo, types] of cases)
+          expect([after, upTo, types, await readAllOfTypes({ after, upTo, types })]).toEqual([
+            after,
+            upTo,
+            types,
+            expected(after, upTo, types),
+          ]);
+        expect(expected(before, head, ['PaymentReceived'])).toHaveLength(4);
+      });
+    });
+
     describe('catch-up subscriptions', () => {
       it('reads history from a checkpoint, then follows live appends without polling', async () => {
         const stream = streamName();

@@ -13,7 +13,11 @@ import { royaltyStatementsProjection } from '../../projections/royaltyStatements
 import { canonicalJson } from '../../src/eventstore/json';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/eventStore';
 import type { JsonObject } from '../../src/eventstore/json';
+import { migrateReadSide } from '../../src/readstore/migrateReadSide';
 import { SqliteReadStore } from '../../src/readstore/sqlite/sqliteReadStore';
+import { rebuildWithLease } from '../../src/workers/rebuild';
+import { describeWithPostgres } from '../support/postgresTarget';
+import { openPostgresStores, openSqliteStores, type Stores } from '../support/serviceHarness';
 import { testLogger } from '../support/testLogger';
 import { snapshot } from './rebuildHistory';
 
@@ -69,8 +73,8 @@ function exampleLog(): RecordedEvent[] {
 }
 
 /**
- * A read model that declares its `eventTypes` is rebuilt from those events only (the SQLite
- * store passes over the rest): applying only them must give exactly the rows that applying every
+ * A read model that declares its `eventTypes` is rebuilt from those events only (the SQL stores
+ * pass over the rest): applying only them must give exactly the rows that applying every
  * event gives, reversals included.
  */
 describe('the event types a read model declares', () => {
@@ -169,3 +173,90 @@ describe('the event types a read model declares', () => {
     );
   });
 });
+
+/**
+ * On the stores that can pass over events themselves, a rebuild of a read model that declares its
+ * types reads those types only (readAllOfTypes, never readAll), a few positions at a time, and
+ * writes the rows that applying the whole log writes.
+ */
+function rebuildByTypeSuite(openStores: () => Promise<Stores>): void {
+  let stores: Stores;
+  let recorded: RecordedEvent[];
+  const declaring = readModels({} as EventStore).filter(
+    (projection) => projection.eventTypes !== undefined,
+  );
+
+  beforeAll(async () => {
+    stores = await openStores();
+    await migrateReadSide(stores.store, stores.readStore, declaring);
+    await stores.store.append(
+      AGREEMENT_STREAM,
+      exampleLog().map(({ eventId, type, schemaVersion, data, metadata }) => ({
+        eventId,
+        type,
+        schemaVersion,
+        data,
+        metadata: { occurredAt: metadata.occurredAt, actor: metadata.actor },
+      })),
+      { expectedVersion: 'no-stream' },
+    );
+    recorded = await stores.store.readAll({ after: 0, maxCount: 1_000 });
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  afterAll(async () => {
+    await stores?.close();
+  });
+
+  it.each(declaring.map((projection) => [projection.name, projection]))(
+    '%s is rebuilt from its event types alone, read by the store',
+    async (name, projection) => {
+      const { store } = stores;
+      const readAll = jest.spyOn(store, 'readAll');
+      // Throws where the store lacks the method: these stores must have it.
+      const readAllOfTypes = jest.spyOn(store as Required<EventStore>, 'readAllOfTypes');
+
+      const progress = await rebuildWithLease({
+        projection,
+        store,
+        readStore: stores.readStore,
+        options: { batchSize: 5 },
+      });
+
+      const head = recorded.length;
+      expect(progress).toMatchObject({ position: head, applied: head, done: true });
+      expect(readAll).not.toHaveBeenCalled();
+      // Five positions at a time: the log is read in several ranges, each from where the last ended.
+      const ranges = readAllOfTypes.mock.calls.map(([options]) => options);
+      const starts = ranges.map((range) => range.after);
+      const ends = ranges.map((range) => range.upTo);
+      expect(ranges.length).toBeGreaterThan(2);
+      expect(starts).toEqual([0, ...ends.slice(0, -1)]);
+      expect(ends.at(-1)).toBe(head);
+      const read = (
+        await Promise.all(
+          readAllOfTypes.mock.results.map((result) => result.value as Promise<RecordedEvent[]>),
+        )
+      ).flat();
+      const types = new Set(projection.eventTypes);
+      expect(read).toEqual(recorded.filter((event) => types.has(event.type)));
+      expect(read.length).toBeLessThan(recorded.length);
+      // The examples are an agreement's events: no API key or integration is among them.
+      expect(read.length > 0).toBe(name === 'payments' || name === 'royalty-statements');
+
+      const whole = await stores.openSpareReadStore();
+      await whole.migrate(projection.name, projection.migrations);
+      await whole.transaction((tx) => projection.apply(tx, recorded));
+      expect(await snapshot(stores.readStore, [projection])).toEqual(
+        await snapshot(whole, [projection]),
+      );
+    },
+  );
+}
+
+describe('rebuilding by declared event types on SQLite', () =>
+  rebuildByTypeSuite(openSqliteStores));
+describeWithPostgres('rebuilding by declared event types on PostgreSQL', () =>
+  rebuildByTypeSuite(openPostgresStores),
+);
