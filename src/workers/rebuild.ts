@@ -181,8 +181,9 @@ export async function rebuildProjection(input: {
   const report = (done: boolean): RebuildProgress => {
     const seconds = (clock().getTime() - started.getTime()) / 1000;
     const eventsPerSecond = seconds > 0 ? applied / seconds : 0;
-    // Positions may skip numbers (a rolled back append on PostgreSQL): estimate the events left
-    // from how many events each position has held so far.
+    // Not every position holds an event this read model applies (one that declares its types
+    // reads only those; KurrentDB's positions have gaps): estimate the events left from how many
+    // each position has held so far.
     const left = position > 0 ? ((head - position) * applied) / position : null;
     const progress: RebuildProgress = {
       projection: projection.name,
