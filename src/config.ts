@@ -43,6 +43,12 @@ export interface Config {
   /** An admin key to create on start if its key id does not exist yet (`obl_<keyId>_<secret>`). */
   readonly bootstrapAdminKey?: string;
   readonly audit: AuditConfig;
+  /**
+   * WEBHOOK_UNVERIFIED_KEPT: how many webhook deliveries refused before their signature checked
+   * out (401, 404, 413) the inbox keeps, the most recent; unset, the inbox's default
+   * (DEFAULT_UNAUTHENTICATED_KEPT).
+   */
+  readonly webhookUnverifiedKept?: number;
 }
 
 /** Tamper evidence (README: Tamper evidence). */
@@ -156,6 +162,8 @@ const envSchema = z.object({
   SIGNING_KEY: z.string().optional(),
   CHECKPOINT_EVERY_EVENTS: integer(1, 1_000_000_000).default(1_000),
   CHECKPOINT_EVERY_SECONDS: integer(1, 2_147_483).default(10),
+  // At least one: the delivery just refused is kept, so its answer's inboxId can be looked up.
+  WEBHOOK_UNVERIFIED_KEPT: integer(1, 1_000_000_000).optional(),
 });
 
 type StoreLocation =
@@ -224,6 +232,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       checkpointEveryEvents: vars.CHECKPOINT_EVERY_EVENTS,
       checkpointEveryMs: vars.CHECKPOINT_EVERY_SECONDS * 1_000,
     },
+    ...(vars.WEBHOOK_UNVERIFIED_KEPT !== undefined && {
+      webhookUnverifiedKept: vars.WEBHOOK_UNVERIFIED_KEPT,
+    }),
   };
 }
 

@@ -106,7 +106,12 @@ async function start(config: Config, logger: Logger): Promise<void> {
     });
   const idempotency = new IdempotencyStore({ readStore, logger });
   const purging = purgeIdempotencyRecords(idempotency, logger);
-  const webhooks = createWebhooks({ store, readStore, logger });
+  const webhooks = createWebhooks({
+    store,
+    readStore,
+    logger,
+    unauthenticatedKept: config.webhookUnverifiedKept,
+  });
   const routes = serviceRoutes({
     store,
     readStore,

@@ -74,9 +74,31 @@ CREATE TABLE webhook_ids (
 );
 `;
 
+// The unauthenticated deliveries alone, oldest first: what the bound on them prunes, found
+// without reading the authenticated ones. Partial indexes read the same in both dialects.
+const INDEX_UNAUTHENTICATED = `
+CREATE INDEX webhook_deliveries_unauthenticated ON webhook_deliveries (received_at_ms, inbox_id)
+  WHERE authenticated = 0;
+`;
+
 export const webhookInboxMigrations: readonly ReadModelMigration[] = [
   { version: 1, name: 'webhook inbox', sqlite: CREATE_INBOX, postgres: CREATE_INBOX },
+  {
+    version: 2,
+    name: 'webhook inbox: unauthenticated deliveries by time',
+    sqlite: INDEX_UNAUTHENTICATED,
+    postgres: INDEX_UNAUTHENTICATED,
+  },
 ];
+
+/**
+ * How many unauthenticated deliveries (401, 404, 413: anyone's) the inbox keeps by default, the
+ * most recent: enough to see what a misconfigured sender posts, not a table anyone can fill.
+ */
+export const DEFAULT_UNAUTHENTICATED_KEPT = 1_000;
+// The most unauthenticated deliveries one new one removes: one in the steady state; a backlog
+// (kept before the bound, or under a larger one) goes in short transactions, not all at once.
+const PRUNED_AT_MOST = 100;
 
 /** What a delivery was answered: replayed as it is to a redelivery. */
 export interface DeliveryAnswer {
@@ -208,20 +230,36 @@ const SUMMARY_COLUMNS = `inbox_id, integration_id, webhook_id, received_at, rece
   event_ids, positions, replay_of, replayed_as, replayed_by, completed_at`;
 
 export class WebhookInbox {
+  /**
+   * @param unauthenticatedKept how many unauthenticated deliveries to keep, the most recent;
+   *   authenticated ones are all kept.
+   */
   constructor(
     private readonly readStore: ReadStore,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+    private readonly unauthenticatedKept: number = DEFAULT_UNAUTHENTICATED_KEPT,
+  ) {
+    if (!Number.isSafeInteger(unauthenticatedKept) || unauthenticatedKept < 1)
+      throw new RangeError(
+        `unauthenticatedKept must be a positive integer, not ${unauthenticatedKept}`,
+      );
+  }
 
   async migrate(): Promise<void> {
     await this.readStore.migrate(WEBHOOK_INBOX_OWNER, webhookInboxMigrations);
   }
 
-  /** Records a delivery already decided (a rejection before any work). */
-  async record(delivery: NewDelivery, result: DeliveryResult): Promise<void> {
-    await this.readStore.transaction(async (tx) => {
+  /**
+   * Records a delivery already decided (a rejection before any work). An unauthenticated one
+   * removes, in the same transaction, the oldest unauthenticated deliveries beyond the most
+   * recent `unauthenticatedKept`: anyone can post them, so they must not grow without bound.
+   * Answers how many it removed.
+   */
+  async record(delivery: NewDelivery, result: DeliveryResult): Promise<number> {
+    return this.readStore.transaction(async (tx) => {
       await insert(tx, delivery);
       await finish(tx, delivery.inboxId, result, this.clock());
+      return delivery.authenticated ? 0 : pruneUnauthenticated(tx, this.unauthenticatedKept);
     });
   }
 
@@ -377,6 +415,27 @@ async function insert(tx: SqlExecutor, delivery: NewDelivery): Promise<void> {
       delivery.replayOf ?? null,
       delivery.replayedBy ?? null,
     ],
+  );
+}
+
+/**
+ * Removes the unauthenticated deliveries beyond the `kept` most recent (by the time they were
+ * received, as the listing orders them; the inbox id breaks ties), at most PRUNED_AT_MOST of
+ * them. The look-up walks webhook_deliveries_unauthenticated from its newest end, `kept` entries
+ * and those it removes, whatever the number of authenticated deliveries; the removal goes by
+ * primary key. `authenticated = 0` in both keeps every authenticated delivery out of reach.
+ */
+async function pruneUnauthenticated(tx: SqlExecutor, kept: number): Promise<number> {
+  const beyond = await tx.query<{ inbox_id: string }>(
+    `SELECT inbox_id FROM webhook_deliveries WHERE authenticated = 0
+      ORDER BY received_at_ms DESC, inbox_id DESC LIMIT ? OFFSET ?`,
+    [PRUNED_AT_MOST, kept],
+  );
+  if (beyond.length === 0) return 0;
+  return tx.execute(
+    `DELETE FROM webhook_deliveries
+      WHERE authenticated = 0 AND inbox_id IN (${beyond.map(() => '?').join(', ')})`,
+    beyond.map((row) => row.inbox_id),
   );
 }
 

@@ -18,6 +18,8 @@ export interface WebhooksOptions {
   readonly clock?: () => Date;
   /** Shared with whatever else changes integrations in this process, so changes apply at once. */
   readonly integrations?: IntegrationRegistry;
+  /** How many unauthenticated deliveries the inbox keeps (WEBHOOK_UNVERIFIED_KEPT). */
+  readonly unauthenticatedKept?: number;
 }
 
 /** Webhook ingestion wired: the router, its description, and the admin routes. */
@@ -38,7 +40,7 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
   const integrations =
     options.integrations ??
     new IntegrationRegistry({ store, ...(clock !== undefined && { clock }) });
-  const inbox = new WebhookInbox(readStore, clock);
+  const inbox = new WebhookInbox(readStore, clock, options.unauthenticatedKept);
   const ingestion = new WebhookIngestion({
     store,
     inbox,
