@@ -1,5 +1,10 @@
+import { API_KEY_CREATED } from '../src/auth/apiKeyEvents';
+import { withoutSecretHash } from '../src/auth/withoutSecretHash';
 import type { RecordedEvent } from '../src/eventstore/eventStore';
+import { canonicalJson } from '../src/eventstore/json';
 import { storedDataJsonOf } from '../src/eventstore/storedDataJson';
+import { INTEGRATION_SECRET_ADDED } from '../src/integrations/integrationEvents';
+import { withoutWebhookSecret } from '../src/integrations/withoutWebhookSecret';
 import type { SqlExecutor, SqlParameter } from '../src/readstore/readStore';
 import type { Projection } from './projection';
 
@@ -41,19 +46,35 @@ CREATE INDEX audit_trail_by_actor ON audit_trail (actor, global_position);
 CREATE INDEX audit_trail_by_correlation ON audit_trail (correlation_id, global_position);
 `;
 
+// Migration 2: rows written before the audit trail left credentials out held a webhook secret
+// (IntegrationSecretAdded) or an API key's secret hash (ApiKeyCreated) in \`data\`. The table is
+// emptied and the projection's checkpoint dropped, so the worker writes every row again from the
+// log, as a rebuild would (the same rows, without them).
+const WITHOUT_CREDENTIALS = `
+DELETE FROM audit_trail;
+DELETE FROM checkpoints WHERE name = 'audit-trail'`;
+
 // Rows per INSERT: 13 parameters each stays far below both engines' parameter limits.
 const ROWS_PER_STATEMENT = 200;
 
 /**
  * The audit trail: every event with its metadata, who recorded it and when, in log order.
  * A plain INSERT, never an upsert: applying an event twice is a bug, and it fails loudly on the
- * primary key instead of hiding.
+ * primary key instead of hiding. Its data is the event's, less the credentials the log must keep
+ * (a webhook secret, an API key's secret hash): the read store, perhaps another database read by
+ * other people, never holds them.
  */
 export const auditTrail: Projection = {
   name: 'audit-trail',
   tables: ['audit_trail'],
   migrations: [
     { version: 1, name: 'audit trail', sqlite: CREATE_AUDIT_TRAIL, postgres: CREATE_AUDIT_TRAIL },
+    {
+      version: 2,
+      name: 'audit trail without credentials: written again from the log',
+      sqlite: WITHOUT_CREDENTIALS,
+      postgres: WITHOUT_CREDENTIALS,
+    },
   ],
   async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
     for (let start = 0; start < events.length; start += ROWS_PER_STATEMENT) {
@@ -82,7 +103,18 @@ function toRow(event: RecordedEvent): SqlParameter[] {
     metadata.source ?? null,
     metadata.correlationId ?? null,
     metadata.causationId ?? null,
-    // The stored text when the event was read from a SQL store (the same canonical JSON).
-    storedDataJsonOf(event),
+    dataShown(event),
   ];
+}
+
+/**
+ * The event's data as canonical JSON (the stored text when it was read from a SQL store), or,
+ * for the two events that carry a credential, the data without it.
+ */
+function dataShown(event: RecordedEvent): string {
+  if (event.type === INTEGRATION_SECRET_ADDED)
+    return canonicalJson(withoutWebhookSecret(event.type, event.data));
+  if (event.type === API_KEY_CREATED)
+    return canonicalJson(withoutSecretHash(event.type, event.data));
+  return storedDataJsonOf(event);
 }
