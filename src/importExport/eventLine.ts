@@ -2,7 +2,8 @@ import type { ImportedEvent } from '../eventstore/bulkImport';
 import { InvalidAppendError } from '../eventstore/errors';
 import type { NewEvent, RecordedEvent } from '../eventstore/eventStore';
 import { prepareAppend, type PreparedEvent } from '../eventstore/preparedEvent';
-import { problemOfLoggedEvent, type LineProblem } from './loggedEventTypes';
+import { canonicalJson } from '../eventstore/json';
+import { checkLoggedEvent, type LineProblem } from './loggedEventTypes';
 
 /**
  * One line of an events file (NDJSON: one JSON object per line, UTF-8, `\n` between lines), as
@@ -100,7 +101,7 @@ export function parseEventLine(text: string): ParsedEventLine {
     !(Number.isSafeInteger(streamVersion) && (streamVersion as number) >= 1)
   )
     throw new EventLineError('/streamVersion', 'a stream version is a whole number from 1');
-  const event = { eventId, type, schemaVersion, data, metadata } as NewEvent;
+  let event = { eventId, type, schemaVersion, data, metadata } as NewEvent;
   let prepared: PreparedEvent;
   try {
     prepared = prepareOne(streamId as string, event);
@@ -108,13 +109,22 @@ export function parseEventLine(text: string): ParsedEventLine {
     if (!(error instanceof InvalidAppendError)) throw error;
     throw new EventLineError(error.pointer.replace(/^\/events\/0/, ''), error.detail);
   }
-  const problem = problemOfLoggedEvent({
+  const checked = checkLoggedEvent({
     streamId: streamId as string,
     type: event.type,
     schemaVersion: event.schemaVersion,
     data: event.data,
   });
-  if (problem !== null) throw new EventLineError(problem.pointer, problem.detail);
+  if ('problem' in checked)
+    throw new EventLineError(checked.problem.pointer, checked.problem.detail);
+  // Data the schema completes (a default left out) is imported as the service writes it.
+  if (checked.data !== event.data) {
+    const completed = canonicalJson(checked.data);
+    if (completed !== prepared.dataJson) {
+      event = { ...event, data: checked.data } as NewEvent;
+      prepared = prepareOne(streamId as string, event);
+    }
+  }
   return {
     imported: {
       ...prepared,

@@ -99,7 +99,34 @@ export function problemOfLoggedEvent(event: {
   readonly schemaVersion: number;
   readonly data: Record<string, unknown>;
 }): LineProblem | null {
-  if (isEventType(event.type)) return problemOfDomainEvent(event);
+  const checked = checkLoggedEvent(event);
+  return 'problem' in checked ? checked.problem : null;
+}
+
+/**
+ * As problemOfLoggedEvent, answering for a valid event the data to store: a domain event of its
+ * type's current version as its schema gives it (what a default fills in written out), as the
+ * service writes every event it records itself. The log reads such an event back as stored,
+ * without parsing it again (readStoredEventData), so it must hold what the parse gives. An older
+ * version's data is kept as it is: reading it back upcasts and checks it.
+ */
+export function checkLoggedEvent(event: {
+  readonly streamId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: Record<string, unknown>;
+}): { readonly problem: LineProblem } | { readonly data: Record<string, unknown> } {
+  if (isEventType(event.type)) return checkDomainEvent(event);
+  const problem = problemOfServiceEvent(event);
+  return problem === null ? { data: event.data } : { problem };
+}
+
+function problemOfServiceEvent(event: {
+  readonly streamId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: Record<string, unknown>;
+}): LineProblem | null {
   const serviceType = SERVICE_EVENT_TYPES.get(event.type);
   if (serviceType === undefined)
     return {
@@ -123,29 +150,46 @@ export function problemOfLoggedEvent(event: {
     : { pointer: '/streamId', detail: `a ${event.type} event belongs to stream ${streamId}` };
 }
 
-function problemOfDomainEvent(event: {
+function checkDomainEvent(event: {
   readonly streamId: string;
   readonly type: string;
   readonly schemaVersion: number;
   readonly data: Record<string, unknown>;
-}): LineProblem | null {
+}): { readonly problem: LineProblem } | { readonly data: Record<string, unknown> } {
+  let parsed: Record<string, unknown>;
   try {
-    parseEventData(event.type, event.schemaVersion, event.data);
+    parsed = parseEventData(event.type, event.schemaVersion, event.data).data;
   } catch (error) {
     if (error instanceof InvalidEventDataError) {
       const problem = error.problems[0];
       return {
-        pointer: `/data${problem?.pointer ?? ''}`,
-        detail: `${event.type} v${event.schemaVersion}: ${problem?.detail ?? 'invalid data'}`,
+        problem: {
+          pointer: `/data${problem?.pointer ?? ''}`,
+          detail: `${event.type} v${event.schemaVersion}: ${problem?.detail ?? 'invalid data'}`,
+        },
       };
     }
     if (error instanceof DomainError)
       return {
-        pointer: error.code === 'unsupported-schema-version' ? '/schemaVersion' : '/type',
-        detail: error.detail,
+        problem: {
+          pointer: error.code === 'unsupported-schema-version' ? '/schemaVersion' : '/type',
+          detail: error.detail,
+        },
       };
     throw error;
   }
+  const problem = problemOfDomainStream(event);
+  if (problem !== null) return { problem };
+  return {
+    data: event.schemaVersion === eventDefinition(event.type).schemaVersion ? parsed : event.data,
+  };
+}
+
+function problemOfDomainStream(event: {
+  readonly streamId: string;
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+}): LineProblem | null {
   const kinds = eventDefinition(event.type).streams;
   const kind = kinds.find((candidate) => event.streamId.startsWith(`${candidate}-`));
   if (kind === undefined)

@@ -1,7 +1,9 @@
 import { Readable, Writable } from 'node:stream';
 import { parseSigningKey } from '../../src/audit/signingKey';
 import { verifyLog } from '../../src/audit/verifyLog';
+import { domainEventOf } from '../../src/application/storedEvents';
 import { EVENT_EXAMPLES } from '../../src/domain/events/examples';
+import { parseEventData } from '../../src/domain/events/parseEventData';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/eventStore';
 import { KurrentDbEventStore } from '../../src/eventstore/kurrentdb/kurrentDbEventStore';
 import { prepareAppend } from '../../src/eventstore/preparedEvent';
@@ -162,6 +164,46 @@ function importSuite(open: () => Promise<Stores>): void {
       expect(await readLog(target.store)).toEqual(before);
     } finally {
       await target.close();
+    }
+  });
+
+  it('stores a current-version event as its schema completes it (a default left out written in), in both import paths', async () => {
+    const signed = EVENT_EXAMPLES.AgreementSigned;
+    const {
+      royalties: _royalties,
+      rounding: _rounding,
+      ...terms
+    } = signed.terms as Record<string, unknown>;
+    const agreementId = String(terms.agreementId);
+    const line = JSON.stringify({
+      streamId: `agreement-${agreementId}`,
+      streamVersion: 1,
+      eventId: '00000000-0000-4000-8000-00000000a001',
+      type: 'AgreementSigned',
+      schemaVersion: 1,
+      data: { ...signed, terms },
+      metadata: { occurredAt: '2004-10-01', actor: 'cli:test' },
+    });
+    const completed = parseEventData('AgreementSigned', 1, { ...signed, terms }).data as {
+      terms: unknown;
+    };
+    expect(completed.terms).toMatchObject({ royalties: [], rounding: 'half-up' });
+    for (const threads of [0, 1]) {
+      const target = await open();
+      try {
+        await importText(target.store, `${line}\n`, { threads });
+        const [stored] = await readLog(target.store);
+        // Read back without a second parse, the data is what the parse gives.
+        expect(stored!.data).toEqual(completed);
+        expect(domainEventOf(stored!).data).toEqual(completed);
+        // Imported again: the same content, nothing appended.
+        expect(await importText(target.store, `${line}\n`, { threads })).toMatchObject({
+          imported: 0,
+          skipped: 1,
+        });
+      } finally {
+        await target.close();
+      }
     }
   });
 
