@@ -47,12 +47,17 @@ CREATE INDEX audit_trail_by_correlation ON audit_trail (correlation_id, global_p
 `;
 
 // Migration 2: rows written before the audit trail left credentials out held a webhook secret
-// (IntegrationSecretAdded) or an API key's secret hash (ApiKeyCreated) in \`data\`. The table is
-// emptied and the projection's checkpoint dropped, so the worker writes every row again from the
-// log, as a rebuild would (the same rows, without them).
-const WITHOUT_CREDENTIALS = `
-DELETE FROM audit_trail;
-DELETE FROM checkpoints WHERE name = 'audit-trail'`;
+// (IntegrationSecretAdded) or an API key's secret hash (ApiKeyCreated) in `data`. They are
+// taken out in place: the trail stays complete, so nothing that reads it (a `recordedAt` time
+// turned into a position) sees it shorter while it would be written again. SQLite keeps the
+// text's form (json_remove); PostgreSQL writes its own JSON text for those rows (jsonb), the same
+// data, which every reader parses.
+const WITHOUT_CREDENTIALS_SQLITE = `
+UPDATE audit_trail SET data = json_remove(data, '$.secret') WHERE type = 'IntegrationSecretAdded';
+UPDATE audit_trail SET data = json_remove(data, '$.secretHash') WHERE type = 'ApiKeyCreated'`;
+const WITHOUT_CREDENTIALS_POSTGRES = `
+UPDATE audit_trail SET data = (data::jsonb - 'secret')::text WHERE type = 'IntegrationSecretAdded';
+UPDATE audit_trail SET data = (data::jsonb - 'secretHash')::text WHERE type = 'ApiKeyCreated'`;
 
 // Rows per INSERT: 13 parameters each stays far below both engines' parameter limits.
 const ROWS_PER_STATEMENT = 200;
@@ -71,9 +76,9 @@ export const auditTrail: Projection = {
     { version: 1, name: 'audit trail', sqlite: CREATE_AUDIT_TRAIL, postgres: CREATE_AUDIT_TRAIL },
     {
       version: 2,
-      name: 'audit trail without credentials: written again from the log',
-      sqlite: WITHOUT_CREDENTIALS,
-      postgres: WITHOUT_CREDENTIALS,
+      name: 'audit trail without credentials',
+      sqlite: WITHOUT_CREDENTIALS_SQLITE,
+      postgres: WITHOUT_CREDENTIALS_POSTGRES,
     },
   ],
   async apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {

@@ -10,7 +10,7 @@ jest.setTimeout(60_000);
 /**
  * The log keeps a webhook secret (an HMAC is checked with it) and an API key's secret hash; the
  * audit trail, a read model that may live in another database read by other people, keeps
- * neither, and a read store filled before it left them out is written again from the log.
+ * neither, and a read store filled before it left them out loses them in place.
  */
 function credentialsSuite(openStores: () => Promise<Stores>): void {
   it('keeps every event but never a webhook secret or an API key’s secret hash', async () => {
@@ -56,29 +56,46 @@ function credentialsSuite(openStores: () => Promise<Stores>): void {
     }
   });
 
-  it('migration 2 empties an audit trail written before, and its checkpoint, to write it again from the log', async () => {
+  it('migration 2 takes the credentials out of the rows written before, in place', async () => {
     const stores = await openStores();
     try {
       await stores.readStore.migrate(CHECKPOINTS_OWNER, checkpointMigrations);
       await stores.readStore.migrate(auditTrail.name, auditTrail.migrations.slice(0, 1));
+      const rows: [number, string, string][] = [
+        [
+          1,
+          'IntegrationSecretAdded',
+          '{"integrationId":"cro-one","secret":"whsec_c2VjcmV0","secretId":"s1"}',
+        ],
+        [2, 'ApiKeyCreated', '{"keyId":"k1","name":"auditor","role":"auditor","secretHash":"abc"}'],
+        [3, 'INDSubmitted', '{"jurisdiction":"US","productId":"p","secret":"not a credential"}'],
+      ];
+      for (const [position, type, data] of rows)
+        await stores.readStore.execute(
+          `INSERT INTO audit_trail (global_position, event_id, stream_id, stream_version, type,
+             schema_version, occurred_at, recorded_at, actor, source, correlation_id,
+             causation_id, data)
+           VALUES (?, ?, 's', ?, ?, 1, '2026-01-01', '2026-01-01T00:00:00.000Z', 'cli:test',
+             NULL, NULL, NULL, ?)`,
+          [position, `e${position}`, position, type, data],
+        );
       await stores.readStore.execute(
-        `INSERT INTO audit_trail (global_position, event_id, stream_id, stream_version, type,
-           schema_version, occurred_at, recorded_at, actor, source, correlation_id, causation_id,
-           data)
-         VALUES (1, 'e1', 'integration-cro-one', 1, 'IntegrationSecretAdded', 1,
-           '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'cli:test', NULL, NULL, NULL,
-           '{"secret":"whsec_c2VjcmV0","secretId":"s1"}')`,
-      );
-      await stores.readStore.execute(
-        "INSERT INTO checkpoints (name, position, updated_at) VALUES ('audit-trail', 1, 'x'), " +
-          "('hash-chain', 1, 'x')",
+        "INSERT INTO checkpoints (name, position, updated_at) VALUES ('audit-trail', 3, 'x')",
       );
       await stores.readStore.migrate(auditTrail.name, auditTrail.migrations);
-      expect(await stores.readStore.query('SELECT * FROM audit_trail')).toEqual([]);
-      const left = await stores.readStore.query<{ name: string }>(
-        'SELECT name FROM checkpoints ORDER BY name',
+      const after = await stores.readStore.query<{ data: string }>(
+        'SELECT data FROM audit_trail ORDER BY global_position',
       );
-      expect(left.map((row) => row.name)).toEqual(['hash-chain']);
+      expect(after.map((row) => JSON.parse(row.data) as unknown)).toEqual([
+        { integrationId: 'cro-one', secretId: 's1' },
+        { keyId: 'k1', name: 'auditor', role: 'auditor' },
+        { jurisdiction: 'US', productId: 'p', secret: 'not a credential' },
+      ]);
+      // The trail stays whole: its checkpoint, and every row, where they were.
+      const [checkpoint] = await stores.readStore.query<{ position: number | string }>(
+        "SELECT position FROM checkpoints WHERE name = 'audit-trail'",
+      );
+      expect(Number(checkpoint?.position)).toBe(3);
     } finally {
       await stores.close();
     }
