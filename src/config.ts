@@ -162,8 +162,10 @@ const envSchema = z.object({
   SIGNING_KEY: z.string().optional(),
   CHECKPOINT_EVERY_EVENTS: integer(1, 1_000_000_000).default(1_000),
   CHECKPOINT_EVERY_SECONDS: integer(1, 2_147_483).default(10),
-  // At least one: the delivery just refused is kept, so its answer's inboxId can be looked up.
-  WEBHOOK_UNVERIFIED_KEPT: integer(1, 1_000_000_000).optional(),
+  // At least one, so that the delivery just refused is normally kept and its answer's inboxId can
+  // be looked up (not guaranteed: a newer one committed first, by a clock ahead, can prune it).
+  // A refused delivery walks that many index entries: a million is plenty.
+  WEBHOOK_UNVERIFIED_KEPT: integer(1, 1_000_000).optional(),
 });
 
 type StoreLocation =

@@ -89,7 +89,11 @@ function dateOfDayNumber(dayNumber: number): BusinessDate | undefined {
 }
 
 export function addDays(date: BusinessDate, days: number): BusinessDate {
-  const added = isPlainText(date) ? dateOfDayNumber(dayNumberOf(date) + days) : undefined;
+  // A count that is not a whole number is Temporal's to refuse (a RangeError).
+  const added =
+    isPlainText(date) && Number.isSafeInteger(days)
+      ? dateOfDayNumber(dayNumberOf(date) + days)
+      : undefined;
   return added ?? fromPlain(plain(date).add({ days }));
 }
 
