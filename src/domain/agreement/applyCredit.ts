@@ -1,4 +1,4 @@
-import { businessDate, compareDates, type BusinessDate } from '../dates';
+import { businessDate, compareDates, laterOf, type BusinessDate } from '../dates';
 import { DomainError } from '../domainError';
 import { formatMoney, negate, type Money } from '../money';
 import { applyPayment } from '../payments/applyPayment';
@@ -8,7 +8,7 @@ import type { AgreementState, CreditSource } from './agreementState';
 import type { CommandOf } from './commands';
 import { evolve } from './evolve';
 import { signedAgreementId } from './guards';
-import { balanceOf, openObligationOf } from './obligation';
+import { balanceOf, openObligationOf, type Obligation } from './obligation';
 import { payeeOf } from './payeeOf';
 
 /**
@@ -78,9 +78,21 @@ function heldCredits(state: AgreementState, day: BusinessDate): HeldCredit[] {
       source: { kind: 'credit-note', obligationId: o.obligationId },
       available: negate(balanceOf(o)),
       payeePartyId: payeeOf(state, o)?.partyId,
-      heldFrom: o.arisesOn,
+      heldFrom: creditNoteHeldFrom(o),
     }));
   return [...payments, ...notes].filter((credit) => compareDates(credit.heldFrom, day) <= 0);
+}
+
+/**
+ * From when an obligation whose balance is negative holds that credit: from the day it arose (a
+ * credit note, such as a downward restatement of its period's royalty), and no earlier than the
+ * last payment applied to it (an obligation overpaid once a correction lowered it: the money
+ * that overpays it came with that payment).
+ */
+function creditNoteHeldFrom(obligation: Obligation): BusinessDate {
+  return obligation.payments
+    .filter((payment) => payment.amount.amountMinor > 0n)
+    .reduce((latest, payment) => laterOf(latest, payment.paidOn), obligation.arisesOn);
 }
 
 /** Obligations a payment or credit may settle: live, with something still owed. */

@@ -19,7 +19,8 @@ export const paymentApplied = defineEvent({
     'available. Applying a credit later is another PaymentApplied: of the same payment (the ' +
     'credit left from it), or of a negative obligation (a credit note, e.g. a downward ' +
     'restatement), dated the day it was applied: never before the credit was held (the ' +
-    "payment's value date, the day the credit note arose).",
+    "payment's value date; the day the credit note arose, and for an obligation overpaid " +
+    'after a correction no earlier than its last payment).',
   schema: z
     .strictObject({
       agreementId: agreementIdField,

@@ -204,6 +204,42 @@ describe('credits', () => {
       });
   });
 
+  it('holds the credit of an obligation overpaid after a correction from the payment that overpays it', () => {
+    // The upfront fee, adjusted up by $100,000 and paid in full on 2006-02-01; the adjustment
+    // reversed later: $100,000 of that 2006 payment is credit, not before it was paid.
+    const feeId = signed()[1]!.eventId;
+    const adjusted = recorded(
+      signed(),
+      {
+        type: 'AdjustObligation',
+        ...context('adjust:'),
+        obligationId: feeId,
+        difference: usd('100000.00'),
+        adjustedOn: '2006-01-01',
+        reason: 'audit finding',
+      },
+      pay('1100000.00', '2006-02-01'),
+      reportUsSales(2016, 1, '100000000.00'),
+    );
+    const history = recorded(adjusted, {
+      type: 'ReverseEntry',
+      ...context('reverse:'),
+      reversedEventId: ofType(adjusted, 'ObligationAdjusted')[0]!.eventId,
+      reason: 'entered in error',
+    });
+    expect(balanceOf(upfrontFee(fold(history))).amountMinor).toBe(-10000000n);
+    given(...history)
+      .when(applyCredit('2006-01-31'))
+      .then((events) => expect(events).toEqual([]));
+    given(...history)
+      .when(applyCredit('2006-02-01'))
+      .then((events) =>
+        expect(ofType(events, 'PaymentApplied').map((e) => e.data.creditObligationId)).toEqual([
+          feeId,
+        ]),
+      );
+  });
+
   it('records nothing when no credit is left to apply', () => {
     const history = recorded(restatedQ1(), applyCredit('2016-06-01'));
     expect(ofType(history, 'PaymentApplied').at(-1)?.data.allocations).toHaveLength(1);
