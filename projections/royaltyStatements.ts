@@ -3,7 +3,6 @@ import type { RecordedEvent } from '../src/eventstore/eventStore';
 import { canonicalJson } from '../src/eventstore/json';
 import type { SqlExecutor, SqlParameter } from '../src/readstore/readStore';
 import { domainEventOf } from '../src/application/storedEvents';
-import { currentSchemaVersion } from '../src/domain/events/catalogue';
 import { agreementIdOfStream } from './agreementStates';
 import { minorOf } from './obligations';
 import { insertRows } from './insertRows';
@@ -53,7 +52,6 @@ const LINE_COLUMNS = [
   'reversed_position',
 ] as const;
 const LINE_COLUMN_LIST = LINE_COLUMNS.join(', ');
-const CURRENT_VERSION = currentSchemaVersion('RoyaltyAccrued');
 // Where a reversal in the same batch marks a row of LINE_COLUMNS.
 const REVERSED = LINE_COLUMNS.indexOf('reversed');
 const REVERSED_POSITION = LINE_COLUMNS.indexOf('reversed_position');
@@ -111,12 +109,9 @@ export const royaltyStatementsProjection: Projection = {
           minorOf(parseMoney(data.amount as MoneyJson)),
           (data.dueOn as string | undefined) ?? null,
           (data.causedByEventId as string | undefined) ?? null,
-          canonicalJson(
-            // As stored when no upcast changed it: the stored data is canonical JSON, so its
-            // parse has every key in order already and is written again without a copy (the
-            // catalogue's parse of it, equal in content, lists them in the schema's order).
-            event.schemaVersion === CURRENT_VERSION ? event.data.computation : data.computation,
-          ),
+          // Read back as stored when no upcast changed it: its keys are in canonical order
+          // already, and canonicalJson writes it without a sorted copy.
+          canonicalJson(data.computation),
           0,
           event.globalPosition,
           null,

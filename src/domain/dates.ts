@@ -54,8 +54,10 @@ const fromPlain = (date: Temporal.PlainDate): BusinessDate => date.toString() as
  */
 const isPlainText = (date: string): boolean => date.length === 10 && date.charCodeAt(0) !== 43;
 
+/** The remainder of whole numbers, from 0 to b - 1 whatever the sign of a. */
+const remainder = (a: number, b: number): number => ((a % b) + b) % b;
 /** Whole-number division rounded towards minus infinity: day numbers are counts, not money. */
-const quotient = (a: number, b: number): number => (a - (((a % b) + b) % b)) / b;
+const quotient = (a: number, b: number): number => (a - remainder(a, b)) / b;
 
 /** Days since 1970-01-01 of a YYYY-MM-DD. */
 function dayNumberOf(date: string): number {
@@ -122,7 +124,7 @@ export function yearOf(date: BusinessDate): number {
 
 /** Monday (1) to Sunday (7); 1970-01-01 was a Thursday. */
 const dayOfWeekOf = (date: BusinessDate): number =>
-  isPlainText(date) ? ((((dayNumberOf(date) + 3) % 7) + 7) % 7) + 1 : plain(date).dayOfWeek;
+  isPlainText(date) ? remainder(dayNumberOf(date) + 3, 7) + 1 : plain(date).dayOfWeek;
 
 /** Monday to Friday. Public holidays vary by country and contract: not modelled (yet). */
 export function isWeekday(date: BusinessDate): boolean {

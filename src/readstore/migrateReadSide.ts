@@ -12,11 +12,11 @@ import type { ReadStore } from './readStore';
  * Creates (or brings up to date) every table the API reads or writes: checkpoints, the read
  * models, the idempotency records, the webhook inbox, the signed checkpoints. Every process runs
  * it, whatever its role: an API-only process must not answer from tables a worker has not
- * created yet. Migrations run once however many processes start together. `projections` narrows the read models migrated
- * (all by default): `rebuild --projection <name>` migrates only the one it rebuilds, so that a
- * maintenance command never waits for another read model's data migration. Kept apart from the
- * routes, so that a command that only migrates and rebuilds does not load express and every
- * route first (a third of the CLI's start).
+ * created yet. Migrations run once however many processes start together. `projections` narrows
+ * the read models migrated (all by default): `rebuild --projection <name>` migrates only the one
+ * it rebuilds, so that a maintenance command never waits for another read model's data
+ * migration. Kept apart from the routes, so that a command that only migrates and rebuilds does
+ * not load express and every route first (a third of the CLI's start).
  */
 export async function migrateReadSide(
   store: EventStore,

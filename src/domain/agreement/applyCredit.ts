@@ -52,7 +52,7 @@ interface HeldCredit {
   readonly source: CreditSource;
   readonly available: Money;
   readonly payeePartyId: string | undefined;
-  /** The first day it was held: a payment's value date, the day a credit note arose. */
+  /** The first day it was held: a payment's value date; for a credit note, creditNoteHeldFrom. */
   readonly heldFrom: BusinessDate;
 }
 
@@ -114,7 +114,8 @@ export function openObligations(
 
 /**
  * The PaymentApplied of each credit held on `appliedOn` that an open obligation of the same payee
- * and currency can take. Each is decided on the state the ones before it made, so none is applied twice.
+ * and currency can take. Each is decided on the state the ones before it made, so none is applied
+ * twice.
  */
 export function creditApplications(
   state: AgreementState,
