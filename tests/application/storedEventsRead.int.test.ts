@@ -3,7 +3,7 @@ import { domainEventOf } from '../../src/application/storedEvents';
 import { NET_SALES_REPORTED_V1_EXAMPLE } from '../../src/domain/events/examples';
 import { parseEventData } from '../../src/domain/events/parseEventData';
 import type { RecordedEvent } from '../../src/eventstore/eventStore';
-import { historyArbitrary, writeGeneratedHistory } from '../support/generatedHistories';
+import { historyArbitrary, writeAndReadGeneratedLog } from '../support/generatedHistories';
 import { openSqliteStores } from '../support/serviceHarness';
 
 jest.setTimeout(120_000);
@@ -29,9 +29,8 @@ describe('reading an event back from the log', () => {
       fc.asyncProperty(historyArbitrary, async (steps) => {
         const stores = await openSqliteStores();
         try {
-          await writeGeneratedHistory(stores.store, stores.readStore, steps);
-          const head = await stores.store.headPosition();
-          for (const event of await stores.store.readAll({ after: 0, maxCount: head + 1 })) {
+          const events = await writeAndReadGeneratedLog(stores.store, stores.readStore, steps);
+          for (const event of events) {
             if (!/^(agreement|product)-/.test(event.streamId)) continue;
             expect(domainEventOf(event)).toEqual({
               eventId: event.eventId,

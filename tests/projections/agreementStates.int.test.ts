@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { AgreementStates, agreementIdOfStream } from '../../projections/agreementStates';
 import type { AgreementState } from '../../src/domain/agreement/agreementState';
 import type { RecordedEvent } from '../../src/eventstore/eventStore';
-import { historyArbitrary, writeGeneratedHistory } from '../support/generatedHistories';
+import { historyArbitrary, writeAndReadGeneratedLog } from '../support/generatedHistories';
 import { openSqliteStores } from '../support/serviceHarness';
 
 jest.setTimeout(300_000);
@@ -28,9 +28,7 @@ describe('agreement states kept for the projections', () => {
       fc.asyncProperty(historyArbitrary, async (steps) => {
         const stores = await openSqliteStores();
         try {
-          await writeGeneratedHistory(stores.store, stores.readStore, steps);
-          const head = await stores.store.headPosition();
-          const events = await stores.store.readAll({ after: 0, maxCount: head + 1 });
+          const events = await writeAndReadGeneratedLog(stores.store, stores.readStore, steps);
           const live = await stepThrough(new AgreementStates(stores.store), events);
           // No live state at all: every step takes its state back from the bytes put aside...
           const thawed = await stepThrough(new AgreementStates(stores.store, 0), events);

@@ -7,7 +7,7 @@ import type { AgreementState } from '../../src/domain/agreement/agreementState';
 import { balanceOf, type Obligation } from '../../src/domain/agreement/obligation';
 import { DomainError } from '../../src/domain/domainError';
 import { EVENT_EXAMPLES } from '../../src/domain/events/examples';
-import type { EventStore } from '../../src/eventstore/eventStore';
+import type { EventStore, RecordedEvent } from '../../src/eventstore/eventStore';
 import type { ReadStore } from '../../src/readstore/readStore';
 
 /**
@@ -337,4 +337,15 @@ export async function writeGeneratedHistory(
     }
     await runPolicy();
   }
+}
+
+/** Writes the steps' history into `store` (see writeGeneratedHistory) and reads the log back. */
+export async function writeAndReadGeneratedLog(
+  store: EventStore,
+  policyStore: ReadStore,
+  steps: readonly Step[],
+): Promise<RecordedEvent[]> {
+  await writeGeneratedHistory(store, policyStore, steps);
+  const head = await store.headPosition();
+  return store.readAll({ after: 0, maxCount: head + 1 });
 }

@@ -1,13 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- answers are JSON read back as a client sees them */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { createApp } from '../../src/http/app';
-import { migrateReadSide } from '../../src/readstore/migrateReadSide';
-import { startServer } from '../../src/server';
-import { createWebhooks } from '../../src/webhooks/webhooks';
 import { openSqliteStores, type Stores } from '../support/serviceHarness';
-import { testLogger } from '../support/testLogger';
 import { postWebhook } from './webhookClient';
+import { startWebhookServer, type WebhookServer } from './webhookServer';
 
 jest.setTimeout(60_000);
 
@@ -25,40 +19,26 @@ const HEADERS = {
 
 describe('the reference test vector through the HTTP route, with the clock pinned', () => {
   let stores: Stores;
-  let server: Server;
-  let baseUrl: string;
+  let served: WebhookServer;
   let now = new Date(TIMESTAMP * 1000);
 
   beforeAll(async () => {
     stores = await openSqliteStores();
-    await migrateReadSide(stores.store, stores.readStore);
-    const webhooks = createWebhooks({ ...stores, logger: testLogger(), clock: () => now });
-    await webhooks.integrations.register({
-      integrationId: 'reference',
-      name: 'the Standard Webhooks test vector',
-      eventTypes: ['INDSubmitted'],
+    served = await startWebhookServer(stores, {
+      clock: () => now,
+      integration: { integrationId: 'reference', name: 'the Standard Webhooks test vector' },
       secret: SECRET,
-      actor: 'test',
     });
-    const app = createApp({
-      ...stores,
-      logger: testLogger(),
-      shutdownSignal: new AbortController().signal,
-      routers: [webhooks.router],
-      operations: webhooks.operations,
-    });
-    server = await startServer({ app, port: 0, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await served.close();
     await stores.close();
   });
 
   const post = (body: string, at: number) => {
     now = new Date(at * 1000);
-    return postWebhook(baseUrl, 'reference', body, HEADERS);
+    return postWebhook(served.baseUrl, 'reference', body, HEADERS);
   };
 
   it('verifies the vector: its payload is no envelope, so it gets past the signature to 422', async () => {
@@ -85,7 +65,7 @@ describe('the reference test vector through the HTTP route, with the clock pinne
   });
 
   it('describes the webhook in /openapi.json', async () => {
-    const document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as {
+    const document = (await (await fetch(`${served.baseUrl}/openapi.json`)).json()) as {
       paths: Record<string, { post?: { operationId: string; security: unknown[] } }>;
     };
     expect(document.paths['/webhooks/{integrationId}']?.post).toMatchObject({

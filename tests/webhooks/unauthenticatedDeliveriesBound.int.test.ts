@@ -1,15 +1,11 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- answers are JSON read back as a client sees them */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApp } from '../../src/http/app';
-import { migrateReadSide } from '../../src/readstore/migrateReadSide';
-import { startServer } from '../../src/server';
 import type { DeliverySummary } from '../../src/webhooks/webhookInbox';
 import { createWebhooks, type Webhooks } from '../../src/webhooks/webhooks';
 import { describeWithPostgres } from '../support/postgresTarget';
 import { openPostgresStores, openSqliteStores, type Stores } from '../support/serviceHarness';
 import { testLogger } from '../support/testLogger';
 import { envelope, postWebhook, signed, type Answer } from './webhookClient';
+import { startWebhookServer, type WebhookServer } from './webhookServer';
 
 jest.setTimeout(60_000);
 
@@ -20,46 +16,29 @@ const KEPT = 3;
 function boundSuite(openStores: () => Promise<Stores>): void {
   let stores: Stores;
   let webhooks: Webhooks;
-  let server: Server;
-  let baseUrl: string;
+  let served: WebhookServer;
   // Each delivery a second after the one before: "the most recent" is then unambiguous.
   let now = Date.now();
 
   beforeEach(async () => {
     stores = await openStores();
-    await migrateReadSide(stores.store, stores.readStore);
-    webhooks = createWebhooks({
-      ...stores,
-      logger: testLogger(),
+    served = await startWebhookServer(stores, {
       clock: () => new Date(now),
       unauthenticatedKept: KEPT,
-    });
-    await webhooks.integrations.register({
-      integrationId: 'cro',
-      name: 'cro feed',
-      eventTypes: ['INDSubmitted'],
+      integration: { integrationId: 'cro', name: 'cro feed' },
       secret: SECRET,
-      actor: 'test',
     });
-    const app = createApp({
-      ...stores,
-      logger: testLogger(),
-      shutdownSignal: new AbortController().signal,
-      routers: [webhooks.router],
-      operations: webhooks.operations,
-    });
-    server = await startServer({ app, port: 0, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    webhooks = served.webhooks;
   });
 
   afterEach(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await served.close();
     await stores.close();
   });
 
   const post = (integrationId: string, body: string, headers: Record<string, string>) => {
     now += 1_000;
-    return postWebhook(baseUrl, integrationId, body, headers);
+    return postWebhook(served.baseUrl, integrationId, body, headers);
   };
   const signedNow = (id: string, body: string) =>
     signed(SECRET, id, body, Math.floor((now + 1_000) / 1000));
